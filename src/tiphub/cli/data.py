@@ -1,0 +1,1 @@
+"""Commands of the foundation: synth, template, validate, import, export ctdc, migrate, demo."""

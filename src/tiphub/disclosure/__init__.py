@@ -1,0 +1,1 @@
+"""tiphub.disclosure (core package, no Django import)."""

@@ -1,0 +1,1 @@
+"""tiphub.estimation (core package, no Django import)."""

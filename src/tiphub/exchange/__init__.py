@@ -1,0 +1,1 @@
+"""tiphub.exchange (core package, no Django import)."""

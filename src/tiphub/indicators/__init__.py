@@ -1,0 +1,1 @@
+"""tiphub.indicators (core package, no Django import)."""

@@ -1,0 +1,1 @@
+"""tiphub.linkage (core package, no Django import)."""

@@ -1,0 +1,1 @@
+"""tiphub.screening (core package, no Django import)."""

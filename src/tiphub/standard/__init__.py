@@ -1,0 +1,1 @@
+"""tiphub.standard (core package, no Django import)."""

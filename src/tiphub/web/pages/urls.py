@@ -1,0 +1,5 @@
+"""Server-rendered pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
