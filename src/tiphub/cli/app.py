@@ -14,6 +14,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # locals may hold victims' identities
 )
 
-export_app = typer.Typer(help="Export data in exchange formats (CTDC, SDMX, DHIS2, GLOTIP).",
-                         no_args_is_help=True)
+export_app = typer.Typer(
+    help="Export data in exchange formats (CTDC, SDMX, DHIS2, GLOTIP).", no_args_is_help=True
+)
 app.add_typer(export_app, name="export")

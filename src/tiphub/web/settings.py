@@ -26,7 +26,9 @@ def _secret_key() -> str:
     path = Path(os.environ.get("TIPHUB_SECRET_KEY_FILE", VAR_DIR / "secret_key"))
     if not path.exists():
         if PRODUCTION:
-            raise RuntimeError(f"TIPHUB_SECRET_KEY or a key file at {path} is required in production")
+            raise RuntimeError(
+                f"TIPHUB_SECRET_KEY or a key file at {path} is required in production"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
