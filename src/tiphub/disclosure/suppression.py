@@ -81,6 +81,7 @@ def suppress(
         for c in (r.parent, *r.children):
             rels_of[c].append(i)
     alive = [True] * len(relations)
+    _withdraw_unprotectable(values, status, relations, rels_of, alive, policy, detail)
     failing = sorted(i for i, s in enumerate(status) if s == PRIMARY)
     intervals: dict[int, Interval] = {}
     iterations = 0
@@ -94,18 +95,29 @@ def suppress(
         for cell in failing:
             if status[cell] != PRIMARY:
                 continue
-            pick = _partner(cell, values, status, relations, rels_of[cell], alive, detail, t)
-            if pick is None:
-                # Second ring: relations of the hidden cells that share a relation with `cell`.
-                ring = {
+            # Own relations first, then the second ring (equalities of the hidden cells that
+            # share a relation with `cell`); cells as detailed as `cell` before totals.
+            ring = sorted(
+                {
                     ri2
                     for ri in rels_of[cell]
                     if alive[ri]
                     for c in (relations[ri].parent, *relations[ri].children)
                     if status[c] in (PRIMARY, SECONDARY) and c != cell
                     for ri2 in rels_of[c]
+                    if relations[ri2].equality
                 }
-                pick = _partner(cell, values, status, relations, sorted(ring), alive, detail, t)
+            )
+            pick = None
+            for rel_ids, floor in (
+                (rels_of[cell], detail[cell]),
+                (ring, detail[cell]),
+                (rels_of[cell], -1),
+                (ring, -1),
+            ):
+                pick = _partner(values, status, relations, rel_ids, alive, detail, t, floor)
+                if pick is not None:
+                    break
             if pick is not None:
                 status[pick] = SECONDARY
                 continue
@@ -119,8 +131,41 @@ def suppress(
     return SuppressionResult(status, intervals, iterations)
 
 
+def _withdraw_unprotectable(
+    values: Sequence[int],
+    status: list[str],
+    relations: Sequence[Relation],
+    rels_of: dict[int, list[int]],
+    alive: list[bool],
+    policy: Policy,
+    detail: Sequence[int],
+) -> None:
+    """Withdraw primary cells that no amount of suppression can protect.
+
+    Hiding more cells only widens intervals, so the widest a cell's interval can get is with
+    every other cell hidden. A cell that fails even then (e.g. four children shown "<5" under a
+    total shown "<5": each child is pinned to 1) is withdrawn, the most detailed first, and the
+    check is repeated, since a withdrawal can free the cells above it.
+    """
+    t = policy.min_cell
+    while True:
+        primaries = [i for i, s in enumerate(status) if s == PRIMARY]
+        if not primaries:
+            return
+        everything_hidden = [SECONDARY if s == PUBLISHED else s for s in status]
+        current = [r for r, ok in zip(relations, alive, strict=True) if ok]
+        found = audit(values, everything_hidden, current, t, primaries)
+        failing = [c for c in primaries if found[c].width < policy.required_width - 1e-9]
+        if not failing:
+            return
+        # One at a time, the most detailed first: withdrawing a child may free its parent.
+        cell = max(failing, key=lambda c: (detail[c], c))
+        status[cell] = WITHDRAWN
+        for ri in rels_of[cell]:
+            alive[ri] = False
+
+
 def _partner(
-    cell: int,
     values: Sequence[int],
     status: Sequence[str],
     relations: Sequence[Relation],
@@ -128,6 +173,7 @@ def _partner(
     alive: Sequence[bool],
     detail: Sequence[int],
     t: int,
+    min_detail: int = -1,
 ) -> int | None:
     """The published cell to hide next for `cell`: tightest relation first, cheapest cell next."""
     options = []
@@ -137,10 +183,16 @@ def _partner(
         r = relations[ri]
         members = (r.parent, *r.children)
         hidden = sum(1 for c in members if status[c] in (PRIMARY, SECONDARY))
-        candidates = [c for c in members if status[c] == PUBLISHED and values[c] >= t]
+        candidates = [
+            c
+            for c in members
+            if status[c] == PUBLISHED and values[c] >= t and detail[c] >= min_detail
+        ]
         if candidates:
-            best = min(candidates, key=lambda c: (values[c], -detail[c], c))
-            options.append((0 if r.equality else 1, hidden, values[best], -detail[best], best))
+            best = min(candidates, key=lambda c: (detail[c] == 0, values[c], -detail[c], c))
+            options.append(
+                (0 if r.equality else 1, detail[best] == 0, hidden, values[best], best)
+            )
     if not options:
         return None
     return min(options)[-1]

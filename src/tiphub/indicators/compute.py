@@ -158,7 +158,7 @@ def count_cells(
 
 def disaggregation_text(row: dict[str, str], dims: Iterable[str]) -> str:
     """Dimension=option pairs of the non-total dimensions, e.g. `sex=F|age_group=Y0T17`."""
-    return "|".join(f"{d}={row[d]}" for d in dims if row[d] != TOTAL)
+    return "|".join(f"{d}={row[d]}" for d in dims if row.get(d, TOTAL) != TOTAL)
 
 
 def parse_disaggregation(text: str) -> dict[str, str]:
