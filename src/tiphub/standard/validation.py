@@ -86,6 +86,13 @@ class _IntakeValidator:
         self.dictionary: FieldDictionary = intake_fields()
         self.records: list[IntakeRecord] | None = []
         self.first_row_of_id: dict[str, int] = {}
+        self.identifying_names = [spec.name for spec in self.dictionary if spec.identifying]
+        # Value of each statistical field when its cell is empty (a tuple stands for a new list).
+        self.statistical_defaults: list[tuple[str, object]] = [
+            (spec.name, () if spec.type is FieldType.MULTICODE else spec.default)
+            for spec in self.dictionary
+            if not spec.identifying and spec.name != RECORD_ID
+        ]
 
     def run(self, path: Path, max_rows: int) -> IntakeBatch:
         table = open_table(path, self.report, max_rows=max_rows, header_score=self._known_headers)
@@ -245,20 +252,16 @@ class _IntakeValidator:
 
     def _record(self, row_number: int, values: dict[str, object]) -> IntakeRecord:
         identifying: dict[str, str] = {}
+        for name in self.identifying_names:
+            value = values.get(name)
+            if value is not None:
+                identifying[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
         fields: dict[str, object] = {}
-        for spec in self.dictionary:
-            value = values.get(spec.name)
-            if spec.name == RECORD_ID:
-                continue
-            if spec.identifying:
-                if value is not None:
-                    identifying[spec.name] = (
-                        value.isoformat() if isinstance(value, dt.date) else str(value)
-                    )
-            elif value is None:
-                fields[spec.name] = [] if spec.type is FieldType.MULTICODE else spec.default
-            else:
-                fields[spec.name] = value
+        for name, empty in self.statistical_defaults:
+            value = values.get(name)
+            fields[name] = (
+                (list(empty) if isinstance(empty, tuple) else empty) if value is None else value
+            )
         born = values.get("date_of_birth")
         return IntakeRecord(
             record_id=str(values[RECORD_ID]),
