@@ -28,6 +28,7 @@ from tiphub.standard.dictionary import intake_fields
 from tiphub.standard.synth.agencies import (
     COVARIATES,
     DEFAULT_AGENCIES,
+    DISPLAY_ORDER,
     MAX_AGENCIES,
     AgencyProfile,
     select_agencies,
@@ -88,6 +89,11 @@ class SyntheticCountry:
     captures: dict[str, np.ndarray]  # agency code -> bool per person
     records: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     truth: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def agencies_by_display_order(self) -> list[AgencyProfile]:
+        """Police, shelter, labour inspectorate, child protection, asylum office, ..."""
+        return sorted(self.agencies, key=lambda a: DISPLAY_ORDER.index(a.code))
 
     @property
     def observed(self) -> int:
@@ -159,7 +165,7 @@ def write_country(country: SyntheticCountry, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     columns = intake_fields().names
     written = []
-    for agency in country.agencies:
+    for agency in country.agencies_by_display_order:
         path = out_dir / f"{agency.code}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns, restval="", lineterminator="\n")
@@ -227,7 +233,7 @@ def country_metadata(country: SyntheticCountry) -> dict[str, Any]:
                 "records": by_agency[agency.code],
                 "persons": int(country.captures[agency.code].sum()),
             }
-            for agency in country.agencies
+            for agency in country.agencies_by_display_order
         ],
         "capture_model": {
             "formula": (
@@ -256,6 +262,6 @@ def country_metadata(country: SyntheticCountry) -> dict[str, Any]:
         "files": {
             "truth": "truth.csv",
             "population": "population.csv",
-            "agencies": [f"{a.code}.csv" for a in country.agencies],
+            "agencies": [f"{a.code}.csv" for a in country.agencies_by_display_order],
         },
     }

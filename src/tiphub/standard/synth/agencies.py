@@ -162,6 +162,8 @@ CATALOGUE: tuple[AgencyProfile, ...] = (
 )
 
 DEFAULT_AGENCIES = 5
+# The order agencies are added as `--agencies` grows, and the order they are listed in.
+DISPLAY_ORDER = ("POL", "NGO", "LAB", "CHP", "ASY", "HLP", "PRS", "HLT")
 MAX_AGENCIES = len(CATALOGUE)
 
 
@@ -172,7 +174,7 @@ def select_agencies(count: int) -> tuple[AgencyProfile, ...]:
     """
     if not 1 <= count <= MAX_AGENCIES:
         raise ValueError(f"the synthetic country has 1 to {MAX_AGENCIES} agencies, not {count}")
-    preferred = ("POL", "NGO", "LAB", "CHP", "ASY", "HLP", "PRS", "HLT")[:count]
+    preferred = DISPLAY_ORDER[:count]
     chosen = [a for a in CATALOGUE if a.code in preferred]
     codes = {a.code for a in chosen}
     return tuple(
