@@ -7,10 +7,7 @@ access tests are about who reaches which row, not about encryption. The end-to-e
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,29 +19,17 @@ from tiphub.web.accounts.roles import roles
 from .support import OTHER, OWN, PASSWORD, make_record
 
 
-@pytest.fixture(scope="session", autouse=True)
-def field_key_file() -> Iterator[Path]:
-    """A field-encryption key of this test session, never the developer's `var/keys`.
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Argon2 is slow by design; fixtures hash with MD5 unless a test asks for `real_hashing`.
 
-    pytest-django loads the settings before tests/conftest.py sets TIPHUB_KEY_FILE, so the
-    settings' path is pointed at the session's key file here.
+    The deployment's hashers are checked in test_auth.py::test_passwords_are_hashed_with_argon2.
     """
-    from django.conf import settings
-
-    from tiphub.web.crypto import KeyFileError
-    from tiphub.web.crypto.keyring import create_keyring
-    from tiphub.web.registry import keys
-
-    path = Path(os.environ["TIPHUB_KEY_FILE"])
-    if not path.exists():
-        with contextlib.suppress(KeyFileError):  # another xdist worker made it first
-            create_keyring(path)
-    previous = settings.FIELD_KEY_FILE
-    settings.FIELD_KEY_FILE = path
-    keys.forget()
-    yield path
-    settings.FIELD_KEY_FILE = previous
-    keys.forget()
+    if "real_hashing" not in request.keywords:
+        settings.PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            *settings.PASSWORD_HASHERS,
+        ]
 
 
 @pytest.fixture

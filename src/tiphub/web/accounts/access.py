@@ -127,7 +127,7 @@ def open_record(user: Any, pk: Any, *, via: str, purpose: str = "") -> OpenedRec
             user, "record.read", record, fields=shown, purpose=purpose or via, details={"via": via}
         )
     visible = policy.mask(user, data)
-    hidden = [name for name in PROTECTED_FIELDS if name not in visible]
+    hidden = policy.hidden_fields(user, list(PROTECTED_FIELDS))
     return OpenedRecord(record=record, fields=visible, hidden=hidden)
 
 

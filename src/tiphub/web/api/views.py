@@ -78,7 +78,7 @@ class RecordDetail(APIView):
         body = {
             "id": opened.pk,
             "agency": opened.record.agency.code,
-            "fields": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()},
+            "values": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()},
             "withheld": opened.hidden,
         }
         return Response(body)
