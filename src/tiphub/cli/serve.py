@@ -7,6 +7,7 @@ Gunicorn's access log stays off: URLs may carry search terms.
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any
 
 import typer
@@ -65,8 +66,19 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 2,
+    production: Annotated[
+        bool,
+        typer.Option(
+            "--production",
+            help="Secure cookies, HSTS, strict CSP, HTTPS redirect and enforced two-factor, "
+            "for use behind a TLS proxy (same as TIPHUB_PRODUCTION=1).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the web app with gunicorn (collects static files first)."""
+    if production:
+        # Read by tiphub.web.settings when Django starts (below), and by gunicorn's workers.
+        os.environ["TIPHUB_PRODUCTION"] = "1"
     from tiphub.cli.registry import django_session
 
     with django_session():
