@@ -69,18 +69,15 @@ def _frame(path: Path | None) -> pd.DataFrame:
 
 
 def _registry_frame() -> pd.DataFrame:
-    """The registry's statistical frame (Django side), when the registry is installed."""
-    try:
-        from tiphub.web.registry.services import statistical_frame  # type: ignore[attr-defined]
-    except ImportError:
-        usage_error(
-            "no --frame given and the registry is not available: pass --frame FILE "
-            "(CSV/Parquet with the statistical frame's columns)"
-        )
-    import django
+    """The registry's statistical frame (docs/contracts.md section 2), through Django."""
+    from tiphub.cli.registry import django_session
 
-    django.setup()
-    frame: pd.DataFrame = statistical_frame()
+    with django_session():
+        from tiphub.web.registry.services import statistical_frame
+
+        frame = statistical_frame()
+    if frame.empty:
+        fail("the registry holds no victim records yet: import some (tiphub import) or pass --frame")
     return frame
 
 
