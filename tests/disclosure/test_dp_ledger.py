@@ -40,9 +40,13 @@ def test_dp_release_charges_then_publishes_noisy_counts(tmp_path: Path) -> None:
     )
     dims = {"form": False, "sex": True}
     ledger = PrivacyLedger(tmp_path / "l.json", lifetime_cap=1.5, release_cap=1.0)
-    dp = DPRelease(epsilon=1.0, dataset="d", ledger=ledger,
-                   options={"form": ["a", "b"], "sex": ["F", "M"]},
-                   multi_valued=frozenset({"form"}))
+    dp = DPRelease(
+        epsilon=1.0,
+        dataset="d",
+        ledger=ledger,
+        options={"form": ["a", "b"], "sex": ["F", "M"]},
+        multi_valued=frozenset({"form"}),
+    )
     assert sensitivity(cells, dims, dp) == 1 + 1 + 2  # total, by sex, by form (2 options)
     out = protect(cells, dims, Policy(min_cell=5), dp)
     assert ledger.spent("d") == pytest.approx(1.0)

@@ -27,10 +27,7 @@ def _table(counts: dict[tuple[str, str], int], year: int = 2024) -> pd.DataFrame
     ages = sorted({a for _, a in counts})
     for s_opt in [*sexes, "_T"]:
         for a_opt in [*ages, "_T"]:
-            v = sum(
-                n for (s, a), n in counts.items()
-                if s_opt in (s, "_T") and a_opt in (a, "_T")
-            )
+            v = sum(n for (s, a), n in counts.items() if s_opt in (s, "_T") and a_opt in (a, "_T"))
             if v:
                 rows.append({"year": year, "sex": s_opt, "age": a_opt, "value": v})
     return pd.DataFrame(rows)
@@ -50,7 +47,7 @@ def subtraction_attack(table: pd.DataFrame, dims: list[str]) -> dict[int, float]
             parent = tuple("_T" if k == d else getattr(r, k) for k in key)
             if parent in index:
                 groups.setdefault(index[parent], []).append(i)
-        equations += [(p, kids) for p, kids in groups.items()]
+        equations += list(groups.items())
     recovered: dict[int, float] = {}
     changed = True
     while changed:
@@ -88,13 +85,15 @@ def test_no_small_count_published_and_none_recoverable(
     assert not ((shown >= 1) & (shown < min_cell)).any()
     hidden_true = {
         i: int(v)
-        for i, (v, s) in enumerate(zip(table.sort_values(["year", *DIMS])["value"], result.table["status"], strict=True))
+        for i, (v, s) in enumerate(
+            zip(table.sort_values(["year", *DIMS])["value"], result.table["status"], strict=True)
+        )
         if s != "published"
     }
     recovered = subtraction_attack(pub.rename(columns={}), list(DIMS))
     # Map back: `pub` has withdrawn rows removed, so compare by key.
     keyed = pub.reset_index(drop=True)
-    for i, value in recovered.items():
+    for i, _value in recovered.items():
         row = keyed.iloc[i]
         truth = table[(table["sex"] == row["sex"]) & (table["age"] == row["age"])]["value"].iloc[0]
         assert not (1 <= truth < min_cell), f"small cell {row['sex']}/{row['age']} recovered"
@@ -103,14 +102,23 @@ def test_no_small_count_published_and_none_recoverable(
 
 
 def test_single_small_cell_gets_a_partner_and_the_audit_proves_it() -> None:
-    table = _table({("F", "Y0T17"): 3, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 20, ("M", "Y_GE18"): 30})
+    table = _table(
+        {("F", "Y0T17"): 3, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 20, ("M", "Y_GE18"): 30}
+    )
     result = protect(table, DIMS, Policy(min_cell=5))
-    status = dict(zip(zip(result.table["sex"], result.table["age"], strict=True), result.table["status"], strict=True))
+    status = dict(
+        zip(
+            zip(result.table["sex"], result.table["age"], strict=True),
+            result.table["status"],
+            strict=True,
+        )
+    )
     assert status[("F", "Y0T17")] == "primary"
     assert sum(s == "secondary" for s in status.values()) >= 3  # a rectangle is needed
     assert status[("_T", "_T")] == "published"
     intervals = result.report["audit"]["intervals"]
-    assert intervals and all(iv["high"] - iv["low"] >= 2 for iv in intervals)
+    assert intervals
+    assert all(iv["high"] - iv["low"] >= 2 for iv in intervals)
     assert result.table.loc[result.table["status"] == "primary", "display"].tolist() == ["<5"]
 
 
@@ -125,7 +133,9 @@ def test_structurally_pinned_cells_are_withdrawn() -> None:
 
 
 def test_audit_detects_an_unprotected_release() -> None:
-    table = _table({("F", "Y0T17"): 3, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 20, ("M", "Y_GE18"): 30})
+    table = _table(
+        {("F", "Y0T17"): 3, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 20, ("M", "Y_GE18"): 30}
+    )
     table = table.sort_values(["year", *DIMS]).reset_index(drop=True)
     relations = build_relations(table, DIMS)
     status = ["primary" if 0 < v < 5 else "published" for v in table["value"]]
@@ -140,7 +150,8 @@ def test_multi_valued_dimension_gives_bounds_not_sums() -> None:
         {"year": 2024, "form": "b", "sex": "_T", "value": 6},
     ]
     relations = build_relations(pd.DataFrame(rows), {"form": False, "sex": True})
-    assert len(relations) == 1 and not relations[0].equality
+    assert len(relations) == 1
+    assert not relations[0].equality
 
 
 @pytest.mark.parametrize("bad", [0, 1, 2])
@@ -157,5 +168,5 @@ def test_required_width_grows_with_the_threshold() -> None:
 
 def test_cells_combinations_helper_is_consistent() -> None:
     # every pair of options appears once in the synthetic table helper
-    t = _table({k: 5 for k in itertools.product(["F", "M"], ["A", "B"])})
+    t = _table(dict.fromkeys(itertools.product(["F", "M"], ["A", "B"]), 5))
     assert int(t[(t.sex == "_T") & (t.age == "_T")]["value"].iloc[0]) == 20

@@ -1,5 +1,8 @@
 """One publication of the synthetic frame shared by the exchange tests."""
 
+from importlib import resources
+from pathlib import Path
+
 import pytest
 
 from tiphub.disclosure.suppression import Policy
@@ -8,9 +11,6 @@ from tiphub.indicators.frame import normalise_frame
 from tiphub.indicators.inputs import Estimate, read_population
 from tiphub.indicators.registry import load_registry
 from tiphub.indicators.synthetic import synthetic_frame
-
-from importlib import resources
-from pathlib import Path
 
 
 @pytest.fixture(scope="session")

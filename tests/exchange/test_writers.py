@@ -28,8 +28,13 @@ def test_sdmx_reads_back_with_pysdmx_against_the_sdg_structure(
     assert first.startswith("DATAFLOW," if version == 1 else "STRUCTURE,STRUCTURE_ID,ACTION,")
     data = read_sdmx_csv(out)
     assert len(data) == n > 0
-    assert set(data["SERIES"]) <= {"VC_HTF_DETV", "VC_HTF_DETVSX", "VC_HTF_DETVFL",
-                                   "VC_HTF_DETVOG", "VC_HTF_DETVOP"}
+    assert set(data["SERIES"]) <= {
+        "VC_HTF_DETV",
+        "VC_HTF_DETVSX",
+        "VC_HTF_DETVFL",
+        "VC_HTF_DETVOG",
+        "VC_HTF_DETVOP",
+    }
     total = data[(data["SERIES"] == "VC_HTF_DETV") & (data["SEX"] == "_T") & (data["AGE"] == "_T")]
     expected = publication.value("VC_HTF_DETV", 2024)
     assert expected is not None
@@ -65,8 +70,9 @@ def test_dhis2_round_trip(publication: Publication, tmp_path: Path) -> None:
 
 def test_dhis2_import_names_the_bad_value(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps({"dataValues": [{"dataElement": "A", "period": "2024",
-                                                "value": "many"}]}))
+    path.write_text(
+        json.dumps({"dataValues": [{"dataElement": "A", "period": "2024", "value": "many"}]})
+    )
     with pytest.raises(DHIS2FormatError, match=r"dataValues\[0\]: value must be a number"):
         read_dhis2(path)
 
@@ -85,12 +91,14 @@ def test_glotip_workbook_has_the_unodc_layout(publication: Publication, tmp_path
 
 def test_report_html_and_pdf_render(publication: Publication, tmp_path: Path) -> None:
     html = render_html(publication)
-    assert "SDG indicator 16.2.2" in html and "data:image/svg+xml;base64," in html
+    assert "SDG indicator 16.2.2" in html
+    assert "data:image/svg+xml;base64," in html
     assert "Estimated total" in html or "estimated total" in html
     out = tmp_path / "report.pdf"
     write_report(publication, out)
     pdf = out.read_bytes()
-    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+    assert pdf.startswith(b"%PDF")
+    assert pdf.rstrip().endswith(b"%%EOF")
     from weasyprint import HTML
 
     pages = HTML(string=html).render().pages

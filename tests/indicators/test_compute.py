@@ -69,8 +69,11 @@ def test_frame_errors_name_row_and_column(tmp_path: Path) -> None:
 
 def test_population_and_estimate_inputs(tmp_path: Path) -> None:
     pop = tmp_path / "pop.csv"
-    pop.write_text("year,sex,age_group,population\n2024,F,Y0T17,10\n2024,F,Y_GE18,30\n"
-                   "2024,M,Y0T17,20\n2024,M,Y_GE18,40\n", encoding="utf-8")
+    pop.write_text(
+        "year,sex,age_group,population\n2024,F,Y0T17,10\n2024,F,Y_GE18,30\n"
+        "2024,M,Y0T17,20\n2024,M,Y_GE18,40\n",
+        encoding="utf-8",
+    )
     p = read_population(pop)
     assert p.get(2024, "_T", "_T") == 100
     assert p.get(2024, "F", "_T") == 40
@@ -79,11 +82,20 @@ def test_population_and_estimate_inputs(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="row 2, column population: must be positive"):
         read_population(pop)
     est = tmp_path / "est.json"
-    est.write_text(json.dumps({"observed": 10, "dark_figure": 5, "total": 15,
-                               "ci": {"method": "x", "level": 0.95, "low": 12, "high": 30}}))
+    est.write_text(
+        json.dumps(
+            {
+                "observed": 10,
+                "dark_figure": 5,
+                "total": 15,
+                "ci": {"method": "x", "level": 0.95, "low": 12, "high": 30},
+            }
+        )
+    )
     (e,) = read_estimates(est)
     assert (e.total, e.ci_low, e.ci_high, e.year) == (15, 12, 30, None)
-    est.write_text(json.dumps({"observed": 10, "dark_figure": 5, "total": 50,
-                               "ci": {"low": 12, "high": 30}}))
+    est.write_text(
+        json.dumps({"observed": 10, "dark_figure": 5, "total": 50, "ci": {"low": 12, "high": 30}})
+    )
     with pytest.raises(InputError, match="outside its interval"):
         read_estimates(est)

@@ -11,7 +11,13 @@ from tiphub.indicators.registry import RegistryError, load_gpa, load_plan, load_
 def test_built_in_registry_has_the_sdg_series_and_glotip_tables() -> None:
     reg = load_registry()
     series = {i.sdg_series for i in reg.agreed() if i.sdg_series}
-    assert series == {"VC_HTF_DETV", "VC_HTF_DETVSX", "VC_HTF_DETVFL", "VC_HTF_DETVOG", "VC_HTF_DETVOP"}
+    assert series == {
+        "VC_HTF_DETV",
+        "VC_HTF_DETVSX",
+        "VC_HTF_DETVFL",
+        "VC_HTF_DETVOG",
+        "VC_HTF_DETVOP",
+    }
     assert reg.get("VC_HTF_DETVFL").computation.filter == {"form": "labour"}
     assert reg.get("DETV_RATE").computation.factor == 100000
     assert ("form", "sex", "age_group") in reg.get("GLOTIP_FORM").disaggregations
@@ -46,9 +52,16 @@ def _write(tmp_path: Path, doc: object) -> Path:
 
 def _minimal(**indicator: object) -> dict[str, object]:
     ind = {
-        "id": "X", "version": 1, "status": "agreed", "name": "x", "definition": "x",
-        "kind": "count", "computation": {"numerator": "victims"}, "unit": "NUMBER",
-        "source": "test", "disaggregations": [[]],
+        "id": "X",
+        "version": 1,
+        "status": "agreed",
+        "name": "x",
+        "definition": "x",
+        "kind": "count",
+        "computation": {"numerator": "victims"},
+        "unit": "NUMBER",
+        "source": "test",
+        "disaggregations": [[]],
     }
     ind.update(indicator)
     return {
@@ -59,7 +72,9 @@ def _minimal(**indicator: object) -> dict[str, object]:
 
 
 def test_unknown_dimension_is_named(tmp_path: Path) -> None:
-    with pytest.raises(RegistryError, match=r"indicator X: disaggregations use unknown dimension 'age'"):
+    with pytest.raises(
+        RegistryError, match=r"indicator X: disaggregations use unknown dimension 'age'"
+    ):
         load_registry(_write(tmp_path, _minimal(disaggregations=[["age"]])))
 
 
@@ -86,7 +101,7 @@ def test_two_live_versions_are_refused_and_retired_ones_kept(tmp_path: Path) -> 
 def test_bad_yaml_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("indicators: [", encoding="utf-8")
-    with pytest.raises(RegistryError, match="bad.yaml: not valid YAML"):
+    with pytest.raises(RegistryError, match=r"bad\.yaml: not valid YAML"):
         load_registry(path)
 
 
@@ -94,12 +109,20 @@ def test_plan_with_unknown_status_is_refused(tmp_path: Path) -> None:
     doc = {
         "country": {"name": "C", "iso3": "XTP", "m49": "900"},
         "action_plan": {
-            "id": "P", "title": "T",
-            "measures": [{"id": "1", "text": "t", "lead_agency": "a", "status": "done",
-                          "gpa_pillar": "prevention"}],
+            "id": "P",
+            "title": "T",
+            "measures": [
+                {
+                    "id": "1",
+                    "text": "t",
+                    "lead_agency": "a",
+                    "status": "done",
+                    "gpa_pillar": "prevention",
+                }
+            ],
         },
     }
     path = tmp_path / "plan.yaml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
-    with pytest.raises(RegistryError, match="measure 1: status must be one of"):
+    with pytest.raises(RegistryError, match=r"measure 1: status must be one of"):
         load_plan(path)

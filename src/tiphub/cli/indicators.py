@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
     from tiphub.exchange.publication import Publication
 
-indicators_app = typer.Typer(help="SDG 16.2.2, GLOTIP, GPA and programme indicators.",
-                             no_args_is_help=True)
+indicators_app = typer.Typer(
+    help="SDG 16.2.2, GLOTIP, GPA and programme indicators.", no_args_is_help=True
+)
 app.add_typer(indicators_app, name="indicators")
 
 YearOpt = Annotated[int | None, typer.Option("--year", help="Reference year (default: latest).")]
@@ -77,7 +78,9 @@ def _registry_frame() -> pd.DataFrame:
 
         frame = statistical_frame()
     if frame.empty:
-        fail("the registry holds no victim records yet: import some (tiphub import) or pass --frame")
+        fail(
+            "the registry holds no victim records yet: import some (tiphub import) or pass --frame"
+        )
     return frame
 
 
@@ -127,14 +130,26 @@ def _publication(
             epsilon=dp_epsilon,
             dataset=f"statistical-frame:{year or 'latest'}",
             ledger=PrivacyLedger(ledger or var_dir() / "privacy_ledger.json"),
-            options={d: [o for o in dims[d].options if o != "_T"] for d in dims
-                     if d in ("sex", "age_group", "form")},
+            options={
+                d: [o for o in dims[d].options if o != "_T"]
+                for d in dims
+                if d in ("sex", "age_group", "form")
+            },
             multi_valued=frozenset(d for d in dims if not dims[d].additive),
             release=f"indicators {year}",
         )
     try:
-        return build(df, year=year, registry=reg, gpa=gpa, plan=mon, population=pop,
-                     estimates=ests, policy=policy, dp=dp)
+        return build(
+            df,
+            year=year,
+            registry=reg,
+            gpa=gpa,
+            plan=mon,
+            population=pop,
+            estimates=ests,
+            policy=policy,
+            dp=dp,
+        )
     except BudgetExceeded as exc:
         fail(f"privacy budget: {exc}")
     except ValueError as exc:
@@ -163,9 +178,17 @@ def compute_cmd(
     Writes indicators.csv (published values), cells.csv (every published cell with its
     display text), targets.csv (progress against targets) and release_report.json.
     """
-    pub = _publication(year=year, frame=frame, population=population, estimate=estimate,
-                       min_cell=min_cell, registry=registry, plan=plan, dp_epsilon=dp_epsilon,
-                       ledger=ledger)
+    pub = _publication(
+        year=year,
+        frame=frame,
+        population=population,
+        estimate=estimate,
+        min_cell=min_cell,
+        registry=registry,
+        plan=plan,
+        dp_epsilon=dp_epsilon,
+        ledger=ledger,
+    )
     out.mkdir(parents=True, exist_ok=True)
     pub.values.to_csv(out / "indicators.csv", index=False)
     pub.cells.published().to_csv(out / "cells.csv", index=False)
@@ -186,19 +209,28 @@ def _targets(pub: Publication) -> pd.DataFrame:
     for t in pub.plan.targets:
         dims = list(pub.registry.dimensions)
         dis = "|".join(
-            f"{k}={v}" for k, v in sorted(t.disaggregation.items(), key=lambda kv: dims.index(kv[0]))
+            f"{k}={v}"
+            for k, v in sorted(t.disaggregation.items(), key=lambda kv: dims.index(kv[0]))
         )
         rec = pub.value(t.indicator, pub.year, dis)
         current = None if rec is None or rec["value"] is None else rec["value"]
         if current is not None and current != current:
             current = None
-        rows.append({
-            "indicator": t.indicator, "disaggregation": dis, "baseline_year": t.baseline_year,
-            "baseline": t.baseline_value, "target_year": t.target_year, "target": t.target_value,
-            "year": pub.year, "current": current,
-            "progress": None if current is None else round(t.progress(float(current)), 4),
-            "source": t.source, "agreed_by": t.agreed_by,
-        })
+        rows.append(
+            {
+                "indicator": t.indicator,
+                "disaggregation": dis,
+                "baseline_year": t.baseline_year,
+                "baseline": t.baseline_value,
+                "target_year": t.target_year,
+                "target": t.target_value,
+                "year": pub.year,
+                "current": current,
+                "progress": None if current is None else round(t.progress(float(current)), 4),
+                "source": t.source,
+                "agreed_by": t.agreed_by,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -220,8 +252,15 @@ def export_sdmx(
 
     if version not in (1, 2):
         usage_error("--version must be 1 or 2")
-    pub = _publication(year=year, frame=frame, population=None, estimate=None,
-                       min_cell=min_cell, registry=registry, plan=plan)
+    pub = _publication(
+        year=year,
+        frame=frame,
+        population=None,
+        estimate=None,
+        min_cell=min_cell,
+        registry=registry,
+        plan=plan,
+    )
     try:
         n = write_sdmx_csv(pub, out, ref_area or pub.plan.country.m49, version)
     except ValueError as exc:
@@ -246,8 +285,15 @@ def export_dhis2(
     """Indicator values as DHIS2 dataValueSets JSON (code id scheme)."""
     from tiphub.exchange.dhis2 import write_dhis2
 
-    pub = _publication(year=year, frame=frame, population=population, estimate=estimate,
-                       min_cell=min_cell, registry=registry, plan=plan)
+    pub = _publication(
+        year=year,
+        frame=frame,
+        population=population,
+        estimate=estimate,
+        min_cell=min_cell,
+        registry=registry,
+        plan=plan,
+    )
     n = write_dhis2(pub, out, org_unit or pub.plan.country.iso3)
     _say(f"{n} data values written to {out} (import with idScheme=CODE)")
 
@@ -265,8 +311,15 @@ def export_glotip(
     """A GLOTIP-style workbook: victims by sex, age, form and citizenship."""
     from tiphub.exchange.glotip import write_glotip
 
-    pub = _publication(year=year, frame=frame, population=None, estimate=estimate,
-                       min_cell=min_cell, registry=registry, plan=plan)
+    pub = _publication(
+        year=year,
+        frame=frame,
+        population=None,
+        estimate=estimate,
+        min_cell=min_cell,
+        registry=registry,
+        plan=plan,
+    )
     n = write_glotip(pub, out)
     _say(f"{n} GLOTIP rows written to {out}")
 
@@ -287,7 +340,14 @@ def report_cmd(
 
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
         usage_error("--out must end in .pdf or .html")
-    pub = _publication(year=year, frame=frame, population=population, estimate=estimate,
-                       min_cell=min_cell, registry=registry, plan=plan)
+    pub = _publication(
+        year=year,
+        frame=frame,
+        population=population,
+        estimate=estimate,
+        min_cell=min_cell,
+        registry=registry,
+        plan=plan,
+    )
     write_report(pub, out)
     _say(f"report for {year} written to {out}")

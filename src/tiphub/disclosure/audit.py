@@ -10,6 +10,7 @@ cells (totals = sums, children <= totals), and the labels: a primary cell shown 
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -56,7 +57,7 @@ def _clusters(
     ):
         for c in cells:
             find(c)
-        for a, b in zip(cells, cells[1:], strict=False):
+        for a, b in itertools.pairwise(cells):
             ra, rb = find(a), find(b)
             if ra != rb:
                 parent[ra] = rb
@@ -129,7 +130,7 @@ def _audit_cluster(
                 const = term(coeffs, c, 1.0) + term(coeffs, r.parent, -1.0)
                 if coeffs:
                     ub_rows.append((coeffs, -const))
-    bounds = []
+    bounds: list[tuple[float, float | None]] = []
     for c in variables:
         if status[c] == PRIMARY:
             bounds.append((1.0, float(min_cell - 1)))
@@ -168,7 +169,7 @@ def _audit_cluster(
                 method="highs",
             )
             if res.status == 3:  # unbounded (a secondary cell with no upper limit)
-                ends.append(float("inf") if sign < 0 else float(min_cell))
+                ends.append(float("inf") if sign < 0 else float(min_cell))  # noqa: E501
                 continue
             if res.status != 0:
                 raise AuditError(f"interval audit failed for cell {t}: {res.message}")

@@ -22,7 +22,7 @@ DEFAULT_LIFETIME_CAP = 10.0
 DEFAULT_RELEASE_CAP = 4.0
 
 
-class BudgetExceeded(RuntimeError):
+class BudgetExceeded(RuntimeError):  # noqa: N818 (reads as the event it reports)
     """The release would spend more privacy budget than the ledger allows."""
 
 

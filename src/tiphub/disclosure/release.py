@@ -66,7 +66,8 @@ def protect(
     result = suppress(values, relations, policy, detail)
     status = result.status
     label = primary_label(policy.min_cell)
-    display, published_values = [], []
+    display: list[str] = []
+    published_values: list[float | None] = []
     for v, s in zip(values, status, strict=True):
         if s == PUBLISHED:
             display.append(str(v))

@@ -190,9 +190,7 @@ def _partner(
         ]
         if candidates:
             best = min(candidates, key=lambda c: (detail[c] == 0, values[c], -detail[c], c))
-            options.append(
-                (0 if r.equality else 1, detail[best] == 0, hidden, values[best], best)
-            )
+            options.append((0 if r.equality else 1, detail[best] == 0, hidden, values[best], best))
     if not options:
         return None
     return min(options)[-1]

@@ -7,12 +7,12 @@ display text ("<5" / "x"), so a chart never shows more than the tables.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 PALETTE = ["#1F4E79", "#C55A11", "#548235", "#7030A0", "#BF9000", "#2E75B6"]
 plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
@@ -20,7 +20,13 @@ plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.righ
 
 def _render(fig: plt.Figure, fmt: str) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, bbox_inches="tight", dpi=150, metadata={"Date": None} if fmt == "svg" else None)
+    fig.savefig(
+        buf,
+        format=fmt,
+        bbox_inches="tight",
+        dpi=150,
+        metadata={"Date": None} if fmt == "svg" else None,
+    )
     plt.close(fig)
     return buf.getvalue()
 
@@ -46,12 +52,23 @@ def trend(
         mid = [estimates[y][0] for y in ey]
         lo = [estimates[y][0] - estimates[y][1] for y in ey]
         hi = [estimates[y][2] - estimates[y][0] for y in ey]
-        ax.errorbar(ey, mid, yerr=[lo, hi], fmt="s", color=PALETTE[1], capsize=4,
-                    label="Estimated total (MSE, 95% CI)")
+        ax.errorbar(
+            ey,
+            mid,
+            yerr=[lo, hi],
+            fmt="s",
+            color=PALETTE[1],
+            capsize=4,
+            label="Estimated total (MSE, 95% CI)",
+        )
     if target is not None:
         ax.axhline(target[1], color=PALETTE[2], linestyle="--", linewidth=1)
-        ax.annotate(f"target {target[1]:,.0f} by {target[0]}", (xs[0] if xs else 0, target[1]),
-                    va="bottom", color=PALETTE[2])
+        ax.annotate(
+            f"target {target[1]:,.0f} by {target[0]}",
+            (xs[0] if xs else 0, target[1]),
+            va="bottom",
+            color=PALETTE[2],
+        )
     ax.set_xticks(list(years))
     ax.set_ylim(bottom=0)
     ax.set_ylabel("victims")
@@ -61,8 +78,8 @@ def trend(
 
 def bars(
     categories: Sequence[str],
-    series: dict[str, Sequence[float | None]],
-    displays: dict[str, Sequence[str]],
+    series: Mapping[str, Sequence[float | None]],
+    displays: Mapping[str, Sequence[str]],
     title: str,
     fmt: str = "svg",
 ) -> bytes:
@@ -76,8 +93,14 @@ def bars(
         widths = [v or 0 for v in vals]
         ax.barh(pos, widths, height=height, color=PALETTE[j % len(PALETTE)], label=name)
         for p, v, d in zip(pos, vals, displays[name], strict=True):
-            ax.annotate(d if v is None else f"{v:,.0f}", (v or 0, p), xytext=(3, 0),
-                        textcoords="offset points", va="center", fontsize=7)
+            ax.annotate(
+                d if v is None else f"{v:,.0f}",
+                (v or 0, p),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+            )
     ax.set_yticks([i + height * (k - 1) / 2 for i in range(n)])
     ax.set_yticklabels(categories)
     ax.invert_yaxis()
@@ -87,19 +110,31 @@ def bars(
     return _render(fig, fmt)
 
 
-def estimate(observed: float | None, total: float, low: float, high: float, level: float,
-             fmt: str = "svg") -> bytes:
+def estimate(
+    observed: float | None, total: float, low: float, high: float, level: float, fmt: str = "svg"
+) -> bytes:
     """Detected versus estimated total victims, with the estimate's confidence interval."""
     fig, ax = plt.subplots(figsize=(6.4, 1.6))
     if observed is not None:
         ax.barh([1], [observed], color=PALETTE[0])
-        ax.annotate(f"detected {observed:,.0f}", (observed, 1), xytext=(4, 0),
-                    textcoords="offset points", va="center")
+        ax.annotate(
+            f"detected {observed:,.0f}",
+            (observed, 1),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+        )
     ax.barh([0], [total], color=PALETTE[1], alpha=0.5)
-    ax.errorbar([total], [0], xerr=[[total - low], [high - total]], fmt="o", color=PALETTE[1],
-                capsize=5)
-    ax.annotate(f"estimated {total:,.0f} ({level:.0%} CI {low:,.0f}-{high:,.0f})", (high, 0),
-                xytext=(6, 0), textcoords="offset points", va="center")
+    ax.errorbar(
+        [total], [0], xerr=[[total - low], [high - total]], fmt="o", color=PALETTE[1], capsize=5
+    )
+    ax.annotate(
+        f"estimated {total:,.0f} ({level:.0%} CI {low:,.0f}-{high:,.0f})",
+        (high, 0),
+        xytext=(6, 0),
+        textcoords="offset points",
+        va="center",
+    )
     ax.set_yticks([0, 1])
     ax.set_yticklabels(["estimated total", "detected"])
     ax.set_xlim(0, high * 1.6)
@@ -113,8 +148,14 @@ def progress(labels: Sequence[str], shares: Sequence[float | None], fmt: str = "
     colors = [PALETTE[2] if (s or 0) >= 1 else PALETTE[0] for s in shares]
     ax.barh(range(len(labels)), vals, color=colors)
     for i, s in enumerate(shares):
-        ax.annotate("suppressed" if s is None else f"{s:.0%}", (vals[i], i), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(
+            "suppressed" if s is None else f"{s:.0%}",
+            (vals[i], i),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
     ax.axvline(1.0, color="#888", linestyle=":")
     ax.set_yticks(range(len(labels)))
     ax.set_yticklabels(labels)

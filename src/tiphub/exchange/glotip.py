@@ -104,10 +104,10 @@ def write_glotip(pub: Publication, out: Path, year: int | None = None) -> int:
     year = pub.year if year is None else year
     rows = long_rows(pub, year)
     wb = Workbook()
-    about = wb.active
-    about.title = "About"
+    about = wb.create_sheet("About", 0)
+    wb.remove(wb.worksheets[1])
     rep = pub.report
-    about_rows = [
+    about_rows: list[list[object]] = [
         ["Country", pub.plan.country.name],
         ["Reference year", year],
         ["Indicator", INDICATOR],
@@ -120,8 +120,10 @@ def write_glotip(pub: Publication, out: Path, year: int | None = None) -> int:
             "small ones cannot be recovered from totals. Zero = no victim.",
         ],
         ["Duplication", "Only the 'Total' dimension is unduplicated (multi-form victims)."],
-        ["Cells suppressed (primary/secondary)",
-         f"{rep['cells']['primary']}/{rep['cells']['secondary']}"],
+        [
+            "Cells suppressed (primary/secondary)",
+            f"{rep['cells']['primary']}/{rep['cells']['secondary']}",
+        ],
     ]
     _sheet_table(about, ["Item", "Value"], about_rows)
     data = wb.create_sheet("Data")
@@ -145,8 +147,16 @@ def write_glotip(pub: Publication, out: Path, year: int | None = None) -> int:
         _sheet_table(
             ws,
             ["Indicator", "Year", "Estimate", "Lower", "Upper", "Detected"],
-            [["Estimated total victims (MSE)", year, est["value"], est["lower"], est["upper"],
-              est["numerator"]]],
+            [
+                [
+                    "Estimated total victims (MSE)",
+                    year,
+                    est["value"],
+                    est["lower"],
+                    est["upper"],
+                    est["numerator"],
+                ]
+            ],
         )
     else:
         _sheet_table(ws, ["Indicator", "Year", "Estimate", "Lower", "Upper", "Detected"], [])

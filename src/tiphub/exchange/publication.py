@@ -56,7 +56,7 @@ class Publication:
             & (v["year"] == year)
             & (v["disaggregation"] == disaggregation)
         ]
-        return None if hit.empty else hit.iloc[0].to_dict()
+        return None if hit.empty else {str(k): v for k, v in hit.iloc[0].to_dict().items()}
 
 
 def build(

@@ -65,12 +65,15 @@ def context(pub: Publication) -> dict[str, Any]:
             trend_vals,
             trend_labels,
             {y: v for y, v in est_by_year.items() if y in pub.years},
-            (headline_target.target_year, headline_target.target_value) if headline_target else None,
+            (headline_target.target_year, headline_target.target_value)
+            if headline_target
+            else None,
         )
     )
-    cats, series, displays = [], {}, {}
-    for age_code, age_label in AGE.items():
-        cats.append(age_label)
+    cats: list[str] = []
+    series: dict[str, list[float | None]] = {}
+    displays: dict[str, list[str]] = {}
+    cats.extend(AGE.values())
     for sex_code in ("F", "M"):
         vals, ds = [], []
         for age_code in AGE:
@@ -79,45 +82,73 @@ def context(pub: Publication) -> dict[str, Any]:
             ds.append(d)
         series[SEX[sex_code]] = vals
         displays[SEX[sex_code]] = ds
-    c["sex_age"] = _uri(charts.bars(cats, series, displays, f"Detected victims by sex and age, {year}"))
-    form_ids = [("VC_HTF_DETVSX", "Sexual exploitation"), ("VC_HTF_DETVFL", "Forced labour"),
-                ("VC_HTF_DETVOG", "Removal of organs"), ("VC_HTF_DETVOP", "Other purposes")]
+    c["sex_age"] = _uri(
+        charts.bars(cats, series, displays, f"Detected victims by sex and age, {year}")
+    )
+    form_ids = [
+        ("VC_HTF_DETVSX", "Sexual exploitation"),
+        ("VC_HTF_DETVFL", "Forced labour"),
+        ("VC_HTF_DETVOG", "Removal of organs"),
+        ("VC_HTF_DETVOP", "Other purposes"),
+    ]
     fv, fd = [], []
     for ind, _ in form_ids:
         v, d = _cell(pub, year, ind)
         fv.append(v)
         fd.append(d)
     c["forms"] = _uri(
-        charts.bars([n for _, n in form_ids], {"victims": fv}, {"victims": fd},
-                    f"Detected victims by form of exploitation, {year} (not exclusive)")
+        charts.bars(
+            [n for _, n in form_ids],
+            {"victims": fv},
+            {"victims": fd},
+            f"Detected victims by form of exploitation, {year} (not exclusive)",
+        )
     )
     estimate = None
     est = pub.value("MSE_TOTAL", year)
     if est is not None:
         e = next(e for e in pub.estimates if (e.year if e.year is not None else year) == year)
-        observed = None if est["numerator"] is None or est["numerator"] != est["numerator"] else float(est["numerator"])
+        observed = (
+            None
+            if est["numerator"] is None or est["numerator"] != est["numerator"]
+            else float(est["numerator"])
+        )
         c["estimate"] = _uri(charts.estimate(observed, e.total, e.ci_low, e.ci_high, e.ci_level))
         estimate = {
             "total": _fmt(e.total),
             "low": _fmt(e.ci_low),
             "high": _fmt(e.ci_high),
             "level": f"{e.ci_level:.0%}",
-            "observed": _fmt(observed) if observed is not None else pub.report["policy"]["primary_label"],
+            "observed": _fmt(observed)
+            if observed is not None
+            else pub.report["policy"]["primary_label"],
             "method": e.ci_method or "log-linear model",
         }
-    target_rows, labels, shares = [], [], []
+    target_rows: list[dict[str, str]] = []
+    labels: list[str] = []
+    shares: list[float | None] = []
     for t in pub.plan.targets:
-        dis = "|".join(f"{k}={v}" for k, v in sorted(t.disaggregation.items(), key=lambda kv: list(reg.dimensions).index(kv[0])))
+        dis = "|".join(
+            f"{k}={v}"
+            for k, v in sorted(
+                t.disaggregation.items(), key=lambda kv: list(reg.dimensions).index(kv[0])
+            )
+        )
         current, display = _cell(pub, year, t.indicator, dis)
         share = None if current is None else t.progress(current)
         label = reg.indicators[t.indicator].name if t.indicator in reg.indicators else t.indicator
         if t.disaggregation:
             label += " (" + ", ".join(f"{k} {v}" for k, v in t.disaggregation.items()) + ")"
-        target_rows.append({
-            "label": label, "baseline": f"{_fmt(t.baseline_value)} ({t.baseline_year})",
-            "current": display, "target": f"{_fmt(t.target_value)} ({t.target_year})",
-            "progress": "suppressed" if share is None else f"{share:.0%}", "source": t.source,
-        })
+        target_rows.append(
+            {
+                "label": label,
+                "baseline": f"{_fmt(t.baseline_value)} ({t.baseline_year})",
+                "current": display,
+                "target": f"{_fmt(t.target_value)} ({t.target_year})",
+                "progress": "suppressed" if share is None else f"{share:.0%}",
+                "source": t.source,
+            }
+        )
         labels.append(label[:48])
         shares.append(share)
     if target_rows:
@@ -127,17 +158,21 @@ def context(pub: Publication) -> dict[str, Any]:
     sdg_rows = []
     for ind in ("VC_HTF_DETV", "VC_HTF_DETVSX", "VC_HTF_DETVFL", "VC_HTF_DETVOG", "VC_HTF_DETVOP"):
         if ind in reg.indicators:
-            sdg_rows.append({"name": f"{ind}: {reg.indicators[ind].name}",
-                             "cols": [_cell(pub, year, ind, d)[1] for d in dis_cols]})
+            sdg_rows.append(
+                {
+                    "name": f"{ind}: {reg.indicators[ind].name}",
+                    "cols": [_cell(pub, year, ind, d)[1] for d in dis_cols],
+                }
+            )
     rate_rows = []
     if pub.population is not None:
         for ind in ("DETV_RATE", "DETVSX_RATE", "DETVFL_RATE", "DETVOG_RATE", "DETVOP_RATE"):
             if ind in reg.indicators:
-                vals = []
+                cells_text: list[str] = []
                 for d in dis_cols:
                     rec = pub.value(ind, year, d)
-                    vals.append("" if rec is None else str(rec["display"]))
-                rate_rows.append({"name": reg.indicators[ind].name, "cols": vals})
+                    cells_text.append("" if rec is None else str(rec["display"]))
+                rate_rows.append({"name": reg.indicators[ind].name, "cols": cells_text})
     cit = pub.cells.published()
     cit = cit[(cit["year"] == year) & (cit["citizenship"] != "_T")]
     others = [d for d in pub.cells.dims if d != "citizenship"]
@@ -152,9 +187,15 @@ def context(pub: Publication) -> dict[str, Any]:
     for pid, name in pillars.items():
         ms = [m for m in (plan.measures if plan else ()) if m.gpa_pillar == pid]
         st = Counter(m.status for m in ms)
-        pillar_rows.append({"name": name, "total": len(ms), "completed": st["completed"],
-                            "in_progress": st["in_progress"],
-                            "behind": st["delayed"] + st["not_started"]})
+        pillar_rows.append(
+            {
+                "name": name,
+                "total": len(ms),
+                "completed": st["completed"],
+                "in_progress": st["in_progress"],
+                "behind": st["delayed"] + st["not_started"],
+            }
+        )
     programmes = []
     for prog in pub.plan.programmes:
         rows = []
@@ -167,22 +208,45 @@ def context(pub: Publication) -> dict[str, Any]:
                 if actual is not None:
                     span = ri.target - ri.baseline
                     share = 1.0 if span == 0 else (actual - ri.baseline) / span
-                rows.append({"level": node.level, "text": node.text, "indicator": ri.name,
-                             "baseline": _fmt(ri.baseline), "target": _fmt(ri.target),
-                             "actual": "" if actual is None else _fmt(actual),
-                             "progress": "" if share is None else f"{share:.0%}"})
-        programmes.append({"title": prog.title, "period": prog.period, "implementer": prog.implementer,
-                           "icat_activity_types": prog.icat_activity_types, "rows": rows})
-    total, total_d = _cell(pub, year, "VC_HTF_DETV")
+                rows.append(
+                    {
+                        "level": node.level,
+                        "text": node.text,
+                        "indicator": ri.name,
+                        "baseline": _fmt(ri.baseline),
+                        "target": _fmt(ri.target),
+                        "actual": "" if actual is None else _fmt(actual),
+                        "progress": "" if share is None else f"{share:.0%}",
+                    }
+                )
+        programmes.append(
+            {
+                "title": prog.title,
+                "period": prog.period,
+                "implementer": prog.implementer,
+                "icat_activity_types": prog.icat_activity_types,
+                "rows": rows,
+            }
+        )
+    _, total_d = _cell(pub, year, "VC_HTF_DETV")
     rate = pub.value("DETV_RATE", year)
-    children, children_d = _cell(pub, year, "VC_HTF_DETV", "age_group=Y0T17")
+    _, children_d = _cell(pub, year, "VC_HTF_DETV", "age_group=Y0T17")
     tiles = [
         {"value": total_d, "label": f"detected victims, {year}"},
-        {"value": "" if rate is None else str(rate["display"]), "label": "per 100,000 population (SDG 16.2.2)"},
+        {
+            "value": "" if rate is None else str(rate["display"]),
+            "label": "per 100,000 population (SDG 16.2.2)",
+        },
         {"value": children_d, "label": "child victims"},
     ]
     if estimate:
-        tiles.append({"value": estimate["total"], "label": f"estimated total ({estimate['level']} CI {estimate['low']}-{estimate['high']})"})
+        tiles.append(
+            {
+                "value": estimate["total"],
+                "label": f"estimated total ({estimate['level']} CI "
+                f"{estimate['low']}-{estimate['high']})",
+            }
+        )
     rep = pub.report
     return {
         "title": f"Trafficking in persons: national indicators {year}",

@@ -88,7 +88,7 @@ def write_sdmx_csv(pub: Publication, out: Path, ref_area: str, version: int = 2)
     if version not in (1, 2):
         raise ValueError("SDMX-CSV version must be 1 or 2")
     schema = sdg_schema()
-    known_areas = {c.id for c in schema.components["REF_AREA"].enumeration}  # type: ignore[union-attr]
+    known_areas = {c.id for c in schema.components["REF_AREA"].enumeration}
     if ref_area not in known_areas:
         raise ValueError(f"REF_AREA {ref_area!r} is not an M49 country code of the SDG structure")
     data = observations(pub, ref_area)
@@ -121,7 +121,7 @@ def read_sdmx_csv(path: Path) -> pd.DataFrame:
     from pysdmx.io import read_sdmx
 
     message = read_sdmx(str(path))
-    frames = [ds.data for ds in message.data]  # type: ignore[attr-defined]
+    frames = [getattr(ds, "data") for ds in message.data or []]  # noqa: B009 (Dataset | PandasDataset)
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     validate_observations(data)
     return data

@@ -66,7 +66,11 @@ def _cell_specs(indicators: Iterable[Indicator]) -> set[frozenset[tuple[str, str
 
 
 def _base_sql(registry: Registry, columns: Iterable[str]) -> str:
-    """The detected-victim universe, one row per person when `person_id` is present."""
+    """The detected-victim universe, one row per person when `person_id` is present.
+
+    SQL is assembled from registry identifiers (checked against IDENTIFIER in the registry
+    loader) and quoted literals; no frame value is ever spliced into a query.
+    """
     conditions = []
     for column, excluded in registry.universe_exclude.items():
         values = ", ".join("'" + v.replace("'", "''") + "'" for v in excluded)
@@ -80,10 +84,10 @@ def _base_sql(registry: Registry, columns: Iterable[str]) -> str:
         picks = ", ".join(f"arg_min({c}, record_pk) AS {c}" for c in dims)
         ors = ", ".join(f"bool_or({f}) AS {f}" for f in flags)
         return (
-            f"SELECT year, {picks}, {ors} FROM frame WHERE {where} "
+            f"SELECT year, {picks}, {ors} FROM frame WHERE {where} "  # noqa: S608
             "GROUP BY coalesce(person_id, 'record:' || record_pk), year"
         )
-    return f"SELECT year, {', '.join(dims + flags)} FROM frame WHERE {where}"
+    return f"SELECT year, {', '.join(dims + flags)} FROM frame WHERE {where}"  # noqa: S608
 
 
 def count_cells(
@@ -110,10 +114,10 @@ def count_cells(
         if years is not None:
             year_list = sorted({int(y) for y in years})
             year_filter = f" WHERE year IN ({', '.join(map(str, year_list or [-1]))})"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE victims AS SELECT * FROM ({base}){year_filter}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE victims AS SELECT * FROM ({base}){year_filter}")  # noqa: S608
         if FORM in registry.dimensions:
             unions = " UNION ALL ".join(
-                f"SELECT *, '{opt}' AS form FROM victims WHERE {flag}"
+                f"SELECT *, '{opt}' AS form FROM victims WHERE {flag}"  # noqa: S608
                 for opt, flag in FORM_FLAGS.items()
             )
             con.execute(f"CREATE OR REPLACE TEMP TABLE victim_forms AS {unions}")
@@ -129,7 +133,7 @@ def count_cells(
             )
             select_cols = ", ".join(["year", *grouped]) if grouped else "year"
             sql = (
-                f"SELECT {select_cols}, count(*) AS value FROM {source}"
+                f"SELECT {select_cols}, count(*) AS value FROM {source}"  # noqa: S608
                 f"{' WHERE ' + where if where else ''} GROUP BY {select_cols}"
             )
             part = con.execute(sql).df()
@@ -196,7 +200,9 @@ def derive(
     """Indicator values from published cells: counts, rates and estimates (long format)."""
     dims = cells.dims
     rows: list[dict[str, object]] = []
-    records = cells.table.to_dict("records")
+    records: list[dict[str, object]] = [
+        {str(k): v for k, v in r.items()} for r in cells.table.to_dict("records")
+    ]
     by_indicator: dict[str, list[dict[str, object]]] = {}
     for ind in registry.agreed():
         if ind.kind != "count":
@@ -208,7 +214,7 @@ def derive(
                 {
                     "indicator": ind.id,
                     "version": ind.version,
-                    "year": int(r["year"]),  # type: ignore[call-overload]
+                    "year": int(str(r["year"])),
                     "disaggregation": disaggregation_text(
                         {d: str(r[d]) for d in dims if d not in ind.computation.filter}, dims
                     ),

@@ -7,6 +7,7 @@ record and the field, never half-loaded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,9 @@ from tiphub.indicators.model import (
     ResultNode,
     Target,
 )
+
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+"""Dimension ids and columns become SQL identifiers: letters, digits and underscores only."""
 
 MAX_DIMENSIONS_PER_TABLE = 3
 """Cross-tabulations are limited to 3 dimensions (privacy-requirements B1.5)."""
@@ -110,6 +114,10 @@ def load_registry(path: Path | None = None) -> Registry:
     dimensions: dict[str, Dimension] = {}
     for dim_id, spec in (_need(raw, "dimensions", str(path)) or {}).items():
         where = f"{path}: dimension {dim_id}"
+        if not IDENTIFIER.match(str(dim_id)) or not IDENTIFIER.match(
+            str(spec.get("column", dim_id))
+        ):
+            raise RegistryError(f"{where}: ids and columns may hold letters, digits and _ only")
         dimensions[dim_id] = Dimension(
             id=dim_id,
             name=str(_need(spec, "name", where)),
@@ -137,6 +145,9 @@ def load_registry(path: Path | None = None) -> Registry:
                 f"{path}: indicator {ind.id}: numerator {numerator!r} is not an indicator"
             )
     exclude = (raw.get("universe") or {}).get("exclude") or {}
+    for column in exclude:
+        if not IDENTIFIER.match(str(column)):
+            raise RegistryError(f"{path}: universe.exclude: {column!r} is not a column name")
     return Registry(
         version=str(_need(raw, "registry_version", str(path))),
         dimensions=dimensions,

@@ -14,7 +14,9 @@ CITIZENSHIPS = ["XTP", "UKR", "NGA", "VNM", "ROU", "BGR", "CHN", "BRA", "SYR", "
 CITIZENSHIP_P = [0.45, 0.15, 0.1, 0.08, 0.06, 0.05, 0.04, 0.03, 0.02, 0.02]
 
 
-def synthetic_frame(n: int, years: tuple[int, ...] = (2022, 2023, 2024), seed: int = 7) -> pd.DataFrame:
+def synthetic_frame(
+    n: int, years: tuple[int, ...] = (2022, 2023, 2024), seed: int = 7
+) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     year = rng.choice(np.array(years), n)
     sex = rng.choice(np.array(["F", "M", "_O", "_U"]), n, p=[0.6, 0.37, 0.005, 0.025])
@@ -24,7 +26,9 @@ def synthetic_frame(n: int, years: tuple[int, ...] = (2022, 2023, 2024), seed: i
     organ = rng.random(n) < 0.004
     other = rng.random(n) < 0.08
     status = rng.choice(
-        np.array(["PossibleVictimOfTrafficking", "ActualVictimOfTrafficking", "NotAVictimOfTrafficking"]),
+        np.array(
+            ["PossibleVictimOfTrafficking", "ActualVictimOfTrafficking", "NotAVictimOfTrafficking"]
+        ),
         n,
         p=[0.45, 0.5, 0.05],
     )
