@@ -169,7 +169,7 @@ def _audit_cluster(
                 method="highs",
             )
             if res.status == 3:  # unbounded (a secondary cell with no upper limit)
-                ends.append(float("inf") if sign < 0 else float(min_cell))  # noqa: E501
+                ends.append(float("inf") if sign < 0 else float(min_cell))
                 continue
             if res.status != 0:
                 raise AuditError(f"interval audit failed for cell {t}: {res.message}")
