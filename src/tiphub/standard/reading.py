@@ -182,7 +182,14 @@ def _next_row(reader: Any, report: ValidationReport, row_number: int) -> list[st
 def _csv_rows(
     reader: Any, handle: IO[bytes], report: ValidationReport, max_rows: int, header_row: int
 ) -> Iterator[tuple[int, list[str]]]:
-    row_number, n_data = header_row, 0
+    return _data_rows(_csv_records(reader, handle, report, header_row), report, max_rows)
+
+
+def _csv_records(
+    reader: Any, handle: IO[bytes], report: ValidationReport, header_row: int
+) -> Iterator[tuple[int, list[str]]]:
+    """Every record after the header, numbered; stops at the first unreadable one."""
+    row_number = header_row
     try:
         while True:
             try:
@@ -193,15 +200,24 @@ def _csv_rows(
                 report.add(_csv_error_reason(exc), row=row_number + 1)
                 return
             row_number += 1
-            if not any(cell.strip() for cell in cells):
-                continue
-            n_data += 1
-            if n_data > max_rows:
-                report.add(_too_many_rows(max_rows))
-                return
             yield row_number, cells
     finally:
         handle.close()
+
+
+def _data_rows(
+    rows: Iterator[tuple[int, list[str]]], report: ValidationReport, max_rows: int
+) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows, stopping with an issue after `max_rows` of them."""
+    n_data = 0
+    for row_number, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        n_data += 1
+        if n_data > max_rows:
+            report.add(_too_many_rows(max_rows))
+            return
+        yield row_number, cells
 
 
 def _csv_error_reason(exc: csv.Error) -> str:
@@ -252,7 +268,7 @@ def _open_xlsx(path: Path, report: ValidationReport, max_rows: int) -> RawTable 
         workbook.close()
         return None
     _, header = first
-    return RawTable(header=header, rows=_skip_blank_data(rows, report, max_rows))
+    return RawTable(header=header, rows=_data_rows(rows, report, max_rows))
 
 
 def _xlsx_rows(
@@ -269,20 +285,6 @@ def _xlsx_rows(
         report.add("the workbook could not be read to the end (it may be damaged)", row=row_number)
     finally:
         workbook.close()
-
-
-def _skip_blank_data(
-    rows: Iterator[tuple[int, list[str]]], report: ValidationReport, max_rows: int
-) -> Iterator[tuple[int, list[str]]]:
-    n_data = 0
-    for row_number, cells in rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        n_data += 1
-        if n_data > max_rows:
-            report.add(_too_many_rows(max_rows))
-            return
-        yield row_number, cells
 
 
 def xlsx_cell_text(value: Any) -> str:
