@@ -10,6 +10,7 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, the first re
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+LONE_CR = re.compile(r"(?<=\r)(?!\n)")
 SAVE_AS_UTF8 = "save it again as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8)"
 
 
@@ -127,13 +129,17 @@ def _decoded_lines(handle: IO[bytes], report: ValidationReport) -> Iterator[str]
             report.add(f"line {number} of the file contains a NUL byte: {SAVE_AS_UTF8}")
             return
         try:
-            yield raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             report.add(
                 f"line {number} of the file is not valid UTF-8 ({_guess_encoding(raw)}): "
                 f"{SAVE_AS_UTF8}"
             )
             return
+        if "\r" in text.rstrip("\r\n"):  # classic Mac OS line ends (CR alone)
+            yield from LONE_CR.split(text)
+        else:
+            yield text
 
 
 def _guess_encoding(raw: bytes) -> str:
@@ -260,6 +266,9 @@ def _open_xlsx(path: Path, report: ValidationReport, max_rows: int) -> RawTable 
         report.add("the workbook has no worksheet")
         return None
     sheet = workbook.worksheets[0]
+    # Read-only mode trusts the sheet's recorded dimensions, which some tools write wrongly
+    # (e.g. "A1"): forget them so that every cell present is read.
+    sheet.reset_dimensions()
     rows = _xlsx_rows(sheet.iter_rows(values_only=True), workbook, report)
     first = next((row for row in rows if any(cell.strip() for cell in row[1])), None)
     if first is None:
