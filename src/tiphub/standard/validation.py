@@ -9,7 +9,7 @@ raises.
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,10 +42,19 @@ def load_intake(
     """
     path = Path(path)
     report = ValidationReport(file=display_name or path.name, max_errors=max_errors)
+    validator = _IntakeValidator(report, today or dt.date.today())
+    return run_guarded(report, lambda: validator.run(path, max_rows))
+
+
+def run_guarded(report: ValidationReport, run: Callable[[], IntakeBatch]) -> IntakeBatch:
+    """Run a reader; a bug in it becomes a reported issue, never a traceback for users.
+
+    Only the exception's type is logged or reported: its message could quote a cell value.
+    """
     try:
-        return _IntakeValidator(report, today or dt.date.today()).run(path, max_rows)
-    except Exception as exc:  # the last safety net: a bug must not become a traceback for users
-        logger.error("internal error validating an intake file: %s", type(exc).__name__)
+        return run()
+    except Exception as exc:
+        logger.error("internal error reading %s: %s", report.file, type(exc).__name__)
         report.add(
             f"internal error while reading the file ({type(exc).__name__}); please report it"
         )

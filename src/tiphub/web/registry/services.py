@@ -633,6 +633,15 @@ FRAME_COLUMNS = (
 )
 
 
+_FRAME_TEXT_UNKNOWN_AS_NONE = (
+    "age_band",
+    "citizenship",
+    "country_of_exploitation",
+    "region",
+    "trafficking_status",
+)
+
+
 def statistical_frame(agencies: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per stored record, no identifying column (docs/contracts.md section 2)."""
     import pandas as pd
@@ -643,6 +652,8 @@ def statistical_frame(agencies: Iterable[str] | None = None) -> pd.DataFrame:
     source = [name for name in FRAME_COLUMNS if name not in {"record_pk", "agency"}]
     rows = records.order_by("pk").values_list("pk", "agency__code", *source)
     frame = pd.DataFrame.from_records(list(rows), columns=list(FRAME_COLUMNS))
+    for column in _FRAME_TEXT_UNKNOWN_AS_NONE:  # as the standard's statistical_row has them
+        frame[column] = frame[column].where(frame[column] != "", None)
     frame["record_pk"] = frame["record_pk"].astype("int64")
     frame["year"] = frame["year"].astype("Int64")
     frame["is_child"] = frame["is_child"].astype("boolean")
