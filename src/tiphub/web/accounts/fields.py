@@ -2,8 +2,8 @@
 
 The intake fields take their level from the data standard's dictionary
 (`tiphub/standard/data/intake_fields.yaml`); the derived statistical fields are L-QI and the
-bookkeeping fields L-OP. Anything else is treated as L-ID, the most protected level, so an
-unclassified field is hidden rather than leaked.
+bookkeeping fields L-OP. Anything else is `UNCLASSIFIED`, a level no field profile includes, so a
+new field is hidden from every role until the dictionary classifies it, never leaked by accident.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from importlib import resources
 from typing import Any
 
 import yaml
+
+#: The level of a field the dictionary does not know: no field profile reveals it.
+UNCLASSIFIED = "unclassified"
 
 #: Derived, non-identifying statistical fields (contracts section 1, "Derived statistical fields").
 DERIVED_QI = frozenset(
@@ -96,7 +99,7 @@ def level_of(name: str) -> str:
         return "L-OP"
     if name in DERIVED_QI:
         return "L-QI"
-    return intake_levels().get(name, "L-ID")
+    return intake_levels().get(name, UNCLASSIFIED)
 
 
 def identifying_fields() -> frozenset[str]:

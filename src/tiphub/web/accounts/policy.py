@@ -217,8 +217,8 @@ def sees_identities(user: UserLike | None) -> bool:
 def mask(user: UserLike | None, data: Mapping[str, Any]) -> dict[str, Any]:
     """Keep only the fields whose protection level the user's profile allows.
 
-    A field the dictionary does not know is treated as identifying (L-ID): a new column is
-    hidden until someone classifies it, never shown by accident.
+    A field the dictionary does not know has no level any profile includes: a new column is
+    hidden from everyone until someone classifies it, never shown by accident.
     """
     from tiphub.web.accounts.fields import level_of
 
