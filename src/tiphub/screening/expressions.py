@@ -217,5 +217,7 @@ def render(expr: Expr) -> str:
                 f"({render(o)})" if isinstance(o, Or) else render(o) for o in operands
             )
         case Or(operands):
-            return " OR ".join(render(o) for o in operands)
+            return " OR ".join(
+                f"({render(o)})" if isinstance(o, And) else render(o) for o in operands
+            )
     raise TypeError(f"not an expression: {expr!r}")  # pragma: no cover

@@ -1,0 +1,174 @@
+"""Commands of the screening stage: screen, forms xlsform, screen-import, screen-catalogue.
+
+Heavy work (the catalogue, openpyxl, pyxform, Django) is imported inside the commands so that
+`tiphub --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tiphub.cli.app import app
+from tiphub.cli.common import console, fail, usage_error
+
+if TYPE_CHECKING:
+    from tiphub.screening import Screener, ScreeningResult
+
+forms_app = typer.Typer(
+    help="Generate offline screening forms (XLSForm for Kobo and ODK Collect).",
+    no_args_is_help=True,
+)
+app.add_typer(forms_app, name="forms")
+
+_VERDICT_STYLE = {"yes": "bold red", "no": "green", "insufficient": "bold yellow"}
+_OUTCOME_TITLES = {
+    "trafficking": "Trafficking",
+    "forced_labour": "Forced labour",
+    "smuggling": "Smuggling",
+    "presumed_victim": "Presumed victim",
+}
+
+PolicyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--policy",
+        help="Presumed-victim policy file (YAML); default: the documented tiphub policy.",
+        dir_okay=False,
+    ),
+]
+RecruitmentOption = Annotated[
+    str | None,
+    typer.Option(
+        "--recruitment-dimensions",
+        help="Dimensions that count as a means at recruitment for adults (default DR,CR,RV).",
+    ),
+]
+MappingOption = Annotated[
+    bool,
+    typer.Option(
+        "--icls-mapping/--no-icls-mapping",
+        help="Let ILO/EC indicators count as ICLS forced-labour elements (tiphub mapping).",
+    ),
+]
+
+
+def _screener(policy: Path | None, recruitment: str | None, icls_mapping: bool = True) -> Screener:
+    from tiphub.screening import CatalogueError, RuleOptions, Screener, load_policy
+
+    dims = None
+    if recruitment:
+        dims = tuple(d.strip().upper() for d in recruitment.split(",") if d.strip())
+    try:
+        loaded = load_policy(policy) if policy else None
+        return Screener(
+            policy=loaded,
+            options=RuleOptions(recruitment_dimensions=dims, use_icls_mapping=icls_mapping),
+        )
+    except (CatalogueError, ValueError) as exc:
+        fail(str(exc))
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        usage_error(f"cannot open {path}: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        fail(f"{path}: not UTF-8 text")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+
+
+@app.command("screen")
+def screen_command(
+    file: Annotated[Path, typer.Argument(help="JSON file: one screening object or a list.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Machine-readable output on stdout.")
+    ] = False,
+    policy: PolicyOption = None,
+    recruitment_dimensions: RecruitmentOption = None,
+    icls_mapping: MappingOption = True,
+) -> None:
+    """Screen people against the ILO/EC, ICLS and smuggling rules, with explained outcomes.
+
+    FILE holds {"age": 16, "is_child": null, "set": "children_labour", "indicators": [ids],
+    "context": {"act": true}} or a list of such objects. Output per person: the verdict
+    (yes / no / insufficient) and reasons for trafficking, forced labour, smuggling and presumed
+    victim, and the missing information that could change them.
+    """
+    from tiphub.screening import InputError, parse_people
+
+    data = _read_json(file)
+    screener = _screener(policy, recruitment_dimensions, icls_mapping)
+    try:
+        people, is_list = parse_people(data, screener.catalogue)
+    except InputError as exc:
+        _report_input_error(file, exc)
+    results = [screener.screen(person) for person in people]
+    if as_json:
+        payload = [r.to_dict() for r in results]
+        typer.echo(json.dumps(payload if is_list else payload[0], ensure_ascii=False, indent=2))
+        return
+    for index, result in enumerate(results, start=1):
+        _render(result, index)
+
+
+def _report_input_error(file: Path, exc: Any) -> None:
+    lines = []
+    if exc.unknown_ids:
+        lines.append(f"unknown indicator ids: {', '.join(exc.unknown_ids)}")
+    lines += [f"{file}: {p}" for p in exc.problems if not p.unknown_ids]
+    fail("\n".join(lines))
+
+
+def _render(result: ScreeningResult, index: int) -> None:
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+
+    data = result.to_dict()
+    title = f"Person {index}" + (f" ({escape(str(data['id']))})" if data["id"] else "")
+    subtitle = f"set: {data['set'] or 'none'} | population: {data['population']}"
+    table = Table(show_header=True, header_style="bold", expand=True)
+    table.add_column("Definition", no_wrap=True)
+    table.add_column("Verdict", no_wrap=True)
+    table.add_column("Rule / classification")
+    for name, outcome in data["outcomes"].items():
+        verdict = outcome["verdict"]
+        extra = outcome.get("classification") or ""
+        rule = outcome["rule"] or ""
+        table.add_row(
+            _OUTCOME_TITLES[name],
+            f"[{_VERDICT_STYLE[verdict]}]{verdict}[/]",
+            escape(f"{rule} {extra}".strip()),
+        )
+    console.print(Panel(table, title=title, subtitle=subtitle, title_align="left"))
+    for name, outcome in data["outcomes"].items():
+        verdict = outcome["verdict"]
+        console.print(f"[bold]{_OUTCOME_TITLES[name]}[/] - [{_VERDICT_STYLE[verdict]}]{verdict}[/]")
+        for reason in outcome["reasons"]:
+            console.print(f"  - {escape(reason)}", highlight=False)
+        for advice in outcome.get("advice") or []:
+            console.print(f"  [cyan]advice:[/] {escape(advice)}", highlight=False)
+    if data["missing_detail"]:
+        console.print("[bold]Missing information that could change a verdict[/]")
+        for item in data["missing_detail"]:
+            affects = ", ".join(item["affects"])
+            console.print(f"  - {escape(item['text'])} [dim]({affects})[/]", highlight=False)
+    unverified = data["verification"]["indicators"]
+    weak_rules = [r for r in data["verification"]["rules"] if r["status"] != "verified"]
+    if unverified or weak_rules:
+        console.print("[bold]Verification status[/] (see docs/screening.md)")
+        for item in unverified:
+            console.print(f"  - {item['id']}: {item['status'].replace('_', ' ')}", highlight=False)
+        for rule in weak_rules:
+            console.print(
+                f"  - {escape(rule['rule'])}: {rule['status'].replace('_', ' ')}", highlight=False
+            )
+    console.print(f"[dim]{data['notice']}[/]\n")
