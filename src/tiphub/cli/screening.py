@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tiphub.cli.app import app
-from tiphub.cli.common import console, fail, usage_error
+from tiphub.cli.common import console, err_console, fail, usage_error
 
 if TYPE_CHECKING:
     from tiphub.screening import Screener, ScreeningResult
@@ -172,3 +172,67 @@ def _render(result: ScreeningResult, index: int) -> None:
                 f"  - {escape(rule['rule'])}: {rule['status'].replace('_', ' ')}", highlight=False
             )
     console.print(f"[dim]{data['notice']}[/]\n")
+
+
+@forms_app.command("xlsform")
+def xlsform_command(
+    set_key: Annotated[
+        str,
+        typer.Option("--set", help="Indicator set: adults_labour, adults_sexual, ... (or AL...)."),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="The XLSForm to write (.xlsx).", dir_okay=False)
+    ],
+    lang: Annotated[
+        str,
+        typer.Option("--lang", help="Form languages, comma-separated; the first is the default."),
+    ] = "en,fr,es",
+    xform: Annotated[
+        Path | None,
+        typer.Option("--xform", help="Also write the converted XForm (XML) here.", dir_okay=False),
+    ] = None,
+) -> None:
+    """Write the offline screening form of one indicator set as an XLSForm (Kobo, ODK Collect).
+
+    The form is converted with pyxform before this command succeeds, so what it writes can be
+    uploaded to KoboToolbox or ODK Central as it is.
+    """
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2xform import convert
+
+    from tiphub.screening import default_catalogue
+    from tiphub.screening.forms import UNVERIFIED
+    from tiphub.screening.xlsform import FormError, parse_languages, write_xlsform
+
+    catalogue = default_catalogue()
+    try:
+        langs = parse_languages(lang)
+        chosen = catalogue.indicator_set(set_key) if set_key else None
+    except FormError as exc:
+        usage_error(str(exc))
+    except KeyError:
+        usage_error(f"unknown set {set_key!r} (known: {', '.join(s.key for s in catalogue.sets)})")
+    assert chosen is not None
+    if out.suffix.lower() != ".xlsx":
+        usage_error(f"--out must end in .xlsx (got {out.name})")
+    if not out.parent.exists():
+        usage_error(f"cannot write {out}: folder {out.parent} does not exist")
+    schema = write_xlsform(catalogue, chosen.key, langs, out)
+    warnings: list[str] = []
+    try:
+        result = convert(xlsform=str(out), warnings=warnings)
+    except PyXFormError as exc:  # pragma: no cover - the generator's own tests prevent this
+        fail(f"{out}: pyxform cannot convert the generated form: {exc}")
+    if xform:
+        xform.write_text(result.xform, encoding="utf-8")
+    items = catalogue.set_indicators(chosen.code)
+    unverified = sum(1 for i in items if i.status in UNVERIFIED)
+    err_console.print(
+        f"wrote {out} ({schema.form_id}, version {schema.catalogue_version}): {chosen.key}, "
+        f"{len(items)} indicators ({unverified} not verified, marked †), "
+        f"languages {', '.join(langs)}; converts with pyxform"
+        + (f" ({len(warnings)} warnings)" if warnings else ""),
+        highlight=False,
+    )
+    for warning in warnings:
+        err_console.print(f"  pyxform: {warning}", highlight=False)
