@@ -3,8 +3,8 @@
 The Delphi survey weighted each indicator strong, medium or weak and declared a dimension
 positive when its present indicators contain one of a few combinations (rules.yaml; for example
 two strong, or one strong and one medium or weak). Besides the verdict this module says which
-indicators met which combination, and, for a dimension that is not positive, the smallest
-additions that would make it positive: that is the "what is missing" a caseworker needs.
+indicators met which combination, and, for a dimension that is not positive, the non-redundant
+ways of adding indicators that would make it positive: the "what is missing" a caseworker needs.
 """
 
 from __future__ import annotations
@@ -87,6 +87,12 @@ def _feasible(extra: dict[str, int], available: dict[str, int]) -> bool:
     return left["medium"] + left["weak"] >= extra.get("medium_or_weak", 0)
 
 
+def _dominates(a: dict[str, int], b: dict[str, int]) -> bool:
+    """`a` needs no more of any class than `b`, and less of one: `b` is never worth suggesting."""
+    keys = set(a) | set(b)
+    return all(a.get(k, 0) <= b.get(k, 0) for k in keys) and a != b
+
+
 def _counts(items: Collection[Indicator]) -> dict[str, int]:
     return {s: sum(1 for i in items if i.strength == s) for s in ("strong", "medium", "weak")}
 
@@ -121,9 +127,9 @@ def assess(
     counts = _counts(present)
     available = _counts([i for i in universe if i.id not in present_ids])
     options = [_additions(counts, combo) for combo in catalogue.combinations]
-    options = [o for o in options if _feasible(o, available)]
-    smallest = min((sum(o.values()) for o in options), default=0)
-    completions = tuple(o for o in options if sum(o.values()) == smallest)
+    unique = {tuple(sorted(o.items())): o for o in options if _feasible(o, available)}
+    options = list(unique.values())
+    completions = tuple(o for o in options if not any(_dominates(p, o) for p in options))
 
     if not_assessed:
         value: Tri = None

@@ -325,17 +325,30 @@ class _World:
     def _icls_atoms(self, atoms: dict[str, Atom], present: set[str], unknown: set[str]) -> None:
         catalogue = self.catalogue
         population = "child" if self.child else "adult"
+        # ILO/EC items not assessed could also count through the mapping: their ICLS groups
+        # are then unknown rather than absent.
+        pending: list[Indicator] = [
+            catalogue.indicators[i] for i in unknown if i in catalogue.indicators
+        ]
+        if self.person.set_key:
+            code = catalogue.indicator_set(self.person.set_key).code
+            for dim in catalogue.dimensions:
+                if dim.code in unknown:
+                    pending += [
+                        i for i in catalogue.set_indicators(code, dim.code) if i.id not in present
+                    ]
+        pending_groups: set[str] = set()
         if self.screener.use_icls_mapping:
-            for item_id in self.person.indicators:
-                indicator = catalogue.indicators.get(item_id)
-                if indicator is None:
+            for mapping in catalogue.mappings:
+                if mapping.population not in ("all", population):
                     continue
-                for mapping in catalogue.mappings:
-                    if mapping.concept == indicator.concept and mapping.population in (
-                        "all",
-                        population,
-                    ):
+                group = catalogue.icls_elements[mapping.element].group
+                for item_id in self.person.indicators:
+                    indicator = catalogue.indicators.get(item_id)
+                    if indicator is not None and indicator.concept == mapping.concept:
                         self.mapped.append((indicator, mapping.element))
+                if any(i.concept == mapping.concept for i in pending):
+                    pending_groups.add(group)
         for group, words in ICLS_GROUPS.items():
             elements = [e for e in catalogue.icls_elements.values() if e.group == group]
             direct = [e for e in elements if e.id in present]
@@ -349,7 +362,11 @@ class _World:
             name = f"ICLS_{group}"
             if parts:
                 atoms[name] = Atom(True, f"ICLS {words}: {'; '.join(parts)}.")
-            elif f"ICLS-{group}" in unknown or any(e.id in unknown for e in elements):
+            elif (
+                f"ICLS-{group}" in unknown
+                or any(e.id in unknown for e in elements)
+                or group in pending_groups
+            ):
                 atoms[name] = Atom(
                     None,
                     f"ICLS {words}: not assessed.",
@@ -464,21 +481,22 @@ class _World:
     def missing_for(self, name: str) -> list[MissingItem]:
         """Information that could change the verdict of `name` (nothing when it is yes).
 
-        Two kinds: unknown facts whose answer would change the verdict, and - when the verdict
-        stays "no" even if every unknown turned out true - the negative findings that block it
-        (for example the dimensions that are not positive, with what would make them positive).
+        Two kinds: the unknowns that leave an "insufficient" verdict open (followed through the
+        rule's decisive names), and - when the verdict would stay "no" even if every unknown
+        turned out true - the negative findings that block it (for example the dimensions that
+        are not positive, with what would make them positive).
         """
-        if self.value_of(name) is True:
+        verdict = self.value_of(name)
+        if verdict is True:
             return []
         found: list[MissingItem] = []
         bases = [b for b in self.base_names(name) if b != "child"]
-        for base in bases:
-            atom = self.atoms[base]
-            if atom.value is None and (
-                self.resolver({base: True})(name) != self.resolver({base: False})(name)
-            ):
-                key = atom.missing_key or base
-                found.append(MissingItem(key, atom.question or atom.text, "unknown", (name,)))
+        if verdict is None:  # the unknowns that leave it open (a decided verdict needs none)
+            for base in self._decisive_bases(name, self.value_of, set()):
+                atom = self.atoms[base]
+                if atom.value is None and base != "child":
+                    key = atom.missing_key or base
+                    found.append(MissingItem(key, atom.question or atom.text, "unknown", (name,)))
         optimistic = self.resolver({b: True for b in bases if self.atoms[b].value is None})
         if optimistic(name) is False:
             for base in self._decisive_bases(name, optimistic, set()):

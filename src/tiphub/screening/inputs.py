@@ -90,6 +90,11 @@ class ScreeningInput:
         return data
 
 
+def _show(text: str) -> str:
+    """An id or key as shown in a message; an empty one must still be visible."""
+    return text if text.strip() else repr(text)
+
+
 def _ids(value: Any, where: str, name: str, problems: list[Problem]) -> list[str]:
     if value is None:
         return []
@@ -106,10 +111,9 @@ def parse_person(obj: Any, catalogue: Catalogue, where: str = "person 1") -> Scr
         raise InputError([Problem(where, "-", "each screening must be a JSON object")])
     for key in obj:
         if key not in ALLOWED_KEYS:
+            expected = ", ".join(ALLOWED_KEYS)
             problems.append(
-                Problem(
-                    where, str(key), f"not a screening field (expected {', '.join(ALLOWED_KEYS)})"
-                )
+                Problem(where, _show(str(key)), f"not a screening field (expected {expected})")
             )
 
     ref = obj.get("id")
@@ -138,7 +142,10 @@ def parse_person(obj: Any, catalogue: Catalogue, where: str = "person 1") -> Scr
     if unknown_ids:
         problems.append(
             Problem(
-                where, "indicators", f"unknown indicator ids: {', '.join(unknown_ids)}", unknown_ids
+                where,
+                "indicators",
+                f"unknown indicator ids: {', '.join(map(_show, unknown_ids))}",
+                unknown_ids,
             )
         )
     groups = {d.code for d in catalogue.dimensions} | {f"ICLS-{g}" for g in ICLS_GROUPS}
@@ -148,8 +155,8 @@ def parse_person(obj: Any, catalogue: Catalogue, where: str = "person 1") -> Scr
             Problem(
                 where,
                 "unknown",
-                f"unknown ids: {', '.join(bad_unknown)} (use indicator ids, dimension codes "
-                "such as CD, or ICLS-IV / ICLS-TP / ICLS-CH)",
+                f"unknown ids: {', '.join(map(_show, bad_unknown))} (use indicator ids, "
+                "dimension codes such as CD, or ICLS-IV / ICLS-TP / ICLS-CH)",
                 bad_unknown,
             )
         )
@@ -173,7 +180,7 @@ def parse_person(obj: Any, catalogue: Catalogue, where: str = "person 1") -> Scr
             problems.append(
                 Problem(
                     where,
-                    f"context.{key}",
+                    f"context.{_show(str(key))}",
                     f"not a known fact (known: {', '.join(catalogue.facts)})",
                 )
             )
