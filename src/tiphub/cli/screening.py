@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tiphub.cli.app import app
-from tiphub.cli.common import console, err_console, fail, usage_error
+from tiphub.cli.common import console, err_console, fail, progress, usage_error
 
 if TYPE_CHECKING:
     from tiphub.screening import Screener, ScreeningResult
@@ -236,3 +236,81 @@ def xlsform_command(
     )
     for warning in warnings:
         err_console.print(f"  pyxform: {warning}", highlight=False)
+
+
+@app.command("screen-import")
+def screen_import_command(
+    file: Annotated[
+        Path, typer.Argument(help="Kobo or ODK Central export of the screening form (CSV or JSON).")
+    ],
+    agency: Annotated[
+        str, typer.Option("--agency", help="Code of the agency that submitted the screenings.")
+    ],
+    set_key: Annotated[
+        str | None,
+        typer.Option("--set", help="Indicator set, when the export has no tiphub_set column."),
+    ] = None,
+    include_insufficient: Annotated[
+        bool,
+        typer.Option(
+            "--include-insufficient",
+            help="Also record people whose presumed-victim status cannot be decided yet.",
+        ),
+    ] = False,
+    policy: PolicyOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Result as JSON on stdout.")] = False,
+) -> None:
+    """Screen every submission of a field-form export and record the presumed victims.
+
+    Presumed victims become records of AGENCY (trafficking status: possible victim) through the
+    registry's import: all or nothing, audited. Re-importing the same export updates the same
+    records. Exit 0 done, 1 invalid (nothing stored), 2 usage.
+    """
+    from tiphub.cli.registry import cli_actor, django_session
+
+    if not file.is_file():
+        usage_error(f"{file}: no such file")
+    screener = _screener(policy, None)
+    with django_session():
+        from tiphub.web.registry.services import RegistryError
+        from tiphub.web.screening.services import import_submissions
+
+        try:
+            with progress() as bar:
+                task = bar.add_task(f"screening {file.name}", total=None)
+
+                def advance(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                outcome = import_submissions(
+                    file,
+                    agency,
+                    cli_actor(),
+                    set_key=set_key,
+                    include_insufficient=include_insufficient,
+                    screener=screener,
+                    progress=advance,
+                )
+        except RegistryError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            err_console.print("[bold red]interrupted: nothing from this file was stored[/]")
+            raise typer.Exit(130) from None
+    summary = outcome.summary()
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    if not outcome.ok:
+        for problem in outcome.problems[:200]:
+            err_console.print(f"  {problem}", highlight=False, markup=False)
+        fail(f"{file.name}: {len(outcome.problems)} problem(s); nothing was stored.")
+    for warning in outcome.warnings:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    err_console.print(
+        f"[green]screened {summary['submissions']} submission(s) of {file.name} "
+        f"({summary['set']}):[/] {summary['presumed_victims']} presumed victim(s), "
+        f"{summary['insufficient']} undecided, {summary['not_presumed_victims']} not presumed "
+        f"victims; {summary['manual_review']} for manual review. Stored for {agency}: "
+        f"{summary['records_stored']} record(s) ({summary['created']} new, {summary['updated']} "
+        f"updated, {summary['unchanged']} unchanged).",
+        highlight=False,
+    )

@@ -31,6 +31,7 @@ ACTIONS = frozenset(
         "audit.view",
         "agency.view",
         "user.manage",
+        "screening.use",
     }
 )
 
