@@ -85,3 +85,17 @@ def test_labels_follow_the_users_language(make_user: Any) -> None:
 def test_roles_without_screening_are_refused(make_user: Any, db: Any) -> None:
     assert client_for(make_user("statistician", None)).get("/screening/").status_code == 403
     assert Client().get("/screening/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "verdict"),
+    [("fr", "Dépistage", "Victime présumée"), ("es", "Detección", "Presunta víctima")],
+)
+def test_the_page_speaks_french_and_spanish(
+    make_user: Any, language: str, title: str, verdict: str
+) -> None:
+    client = client_for(make_user("caseworker"))
+    client.post("/i18n/setlang/", {"language": language, "next": "/screening/"})
+    html = client.post("/screening/", {"set": "adults_labour", "age": "30"}).content.decode()
+    assert f"<h1>{title}</h1>" in html
+    assert verdict in html
