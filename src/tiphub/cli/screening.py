@@ -314,3 +314,60 @@ def screen_import_command(
         f"updated, {summary['unchanged']} unchanged).",
         highlight=False,
     )
+
+
+@app.command("screen-catalogue")
+def screen_catalogue_command(
+    set_key: Annotated[str | None, typer.Option("--set", help="Only this indicator set.")] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Markdown tables (docs/screening-catalogue.md).")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Machine-readable output on stdout.")
+    ] = False,
+) -> None:
+    """List the screening catalogue: every indicator with its strength and verification status."""
+    from rich.table import Table
+
+    from tiphub.screening import default_catalogue
+    from tiphub.screening.catalogue import STATUS_WORDS, text_in
+    from tiphub.screening.docs import catalogue_tables
+
+    catalogue = default_catalogue()
+    try:
+        sets = [catalogue.indicator_set(set_key)] if set_key else list(catalogue.sets)
+    except KeyError:
+        usage_error(f"unknown set {set_key!r} (known: {', '.join(s.key for s in catalogue.sets)})")
+    if markdown:
+        typer.echo(catalogue_tables(catalogue, sets[0].key if set_key else None))
+        return
+    if as_json:
+        items = [
+            {
+                "id": i.id,
+                "set": s.key,
+                "dimension": i.dimension,
+                "label": dict(i.label),
+                "strength": i.strength,
+                "status": i.status,
+                "checked_against": list(i.checked_against),
+                "note": i.note,
+            }
+            for s in sets
+            for i in catalogue.set_indicators(s.code)
+        ]
+        typer.echo(
+            json.dumps(
+                {"version": catalogue.version, "indicators": items}, ensure_ascii=False, indent=2
+            )
+        )
+        return
+    for s in sets:
+        table = Table(
+            title=f"{text_in(s.label)} ({s.key}): {STATUS_WORDS[s.status]}", title_justify="left"
+        )
+        for column in ("id", "label", "strength", "status"):
+            table.add_column(column, overflow="fold")
+        for i in catalogue.set_indicators(s.code):
+            table.add_row(i.id, text_in(i.label), i.strength, STATUS_WORDS[i.status])
+        console.print(table)

@@ -148,6 +148,7 @@ class ContextFact:
     used_by: tuple[str, ...]
     label: Labels
     explain: str
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -463,6 +464,7 @@ def _load_facts(folder: Path, sources: Mapping[str, Source]) -> dict[str, Contex
             used_by=tuple(row.get("used_by", ())),
             label=check.labels(row["key"], row.get("label")),
             explain=" ".join(str(row.get("explain", "")).split()),
+            source=row.get("source"),
         )
     return facts
 
