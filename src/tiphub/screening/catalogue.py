@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -222,11 +222,16 @@ class Catalogue:
         raise KeyError(key_or_code)
 
     def set_indicators(self, set_code: str, dimension: str | None = None) -> list[Indicator]:
-        return [
-            i
-            for i in self.indicators.values()
-            if i.set_code == set_code and (dimension is None or i.dimension == dimension)
-        ]
+        """The indicators of a set (and dimension), in catalogue order."""
+        return list(self._by_set_dimension.get((set_code, dimension), ()))
+
+    @cached_property
+    def _by_set_dimension(self) -> dict[tuple[str, str | None], tuple[Indicator, ...]]:
+        index: dict[tuple[str, str | None], list[Indicator]] = {}
+        for item in self.indicators.values():
+            index.setdefault((item.set_code, None), []).append(item)
+            index.setdefault((item.set_code, item.dimension), []).append(item)
+        return {key: tuple(items) for key, items in index.items()}
 
     def is_known_id(self, item_id: str) -> bool:
         return (
