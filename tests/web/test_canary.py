@@ -59,9 +59,11 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     tiphub = [sys.executable, "-m", "tiphub"]
 
     def run(*args: str, stdin: str | None = None) -> None:
-        subprocess.run(
-            [*tiphub, *args], env=env, check=True, capture_output=True, text=True, input=stdin
+        done = subprocess.run(
+            [*tiphub, *args], env=env, capture_output=True, text=True, input=stdin, check=False
         )
+        if done.returncode != 0:
+            pytest.fail(f"tiphub {' '.join(args)} exited {done.returncode}: {done.stderr[-2000:]}")
 
     run("migrate")
     seed = write_intake(tmp_path / "seed.csv", [{**GOOD_ROWS[2], "record_id": "SEED-1"}])
@@ -91,12 +93,17 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(150):
+            deadline = time.monotonic() + 120  # collectstatic + gunicorn on a busy machine
+            while True:
                 try:
-                    requests.get(f"{base}/accounts/login/", timeout=2)
+                    requests.get(f"{base}/accounts/login/", timeout=5)
                     break
                 except requests.ConnectionError:
-                    time.sleep(0.2)
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        err.flush()
+                        log = (logs / "stderr.log").read_text(errors="replace")[-2000:]
+                        pytest.fail(f"tiphub serve did not start: {log}")
+                    time.sleep(0.3)
             yield {"base": base, "var": var, "logs": logs, "tmp": uploads_tmp, "tmp_path": tmp_path}
         finally:
             process.terminate()
