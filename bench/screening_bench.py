@@ -15,21 +15,9 @@ import csv
 import os
 import random
 import tempfile
-import time
 from pathlib import Path
 
-
-class Timer:
-    def __enter__(self) -> Timer:
-        self._wall, self._cpu = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.wall = time.perf_counter() - self._wall
-        self.cpu = time.process_time() - self._cpu
-
-    def figures(self) -> tuple[str, str]:
-        return f"{self.wall:.2f} s", f"{self.cpu:.2f} s"
+from standard_bench import Timer  # the same wall/CPU timer as the standard bench
 
 
 def synthetic_export(path: Path, people: int, seed: int) -> None:

@@ -16,10 +16,10 @@ class ScreeningConfig(AppConfig):
         )
 
         def status() -> StageStatus:
-            from tiphub.web.screening.models import ScreeningOutcome
-
-            count = ScreeningOutcome.objects.count()
-            detail = _("%(n)s presumed victims recorded from field screenings") % {"n": count}
-            return StageStatus(True, detail if count else "", "screening:screen")
+            # No count here: the landing page is seen by every role, and a national count of
+            # presumed victims would bypass the agency scope and the minimum-cell rule.
+            return StageStatus(
+                True, _("Screening page; Kobo/ODK forms and their import"), "screening:screen"
+            )
 
         register_status("screening", status)
