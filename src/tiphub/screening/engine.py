@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import Any
 
 from tiphub.screening import expressions
@@ -155,13 +154,6 @@ def _fmt(indicator: Indicator, lang: str = "en") -> str:
     )
 
 
-def _any(values: Iterable[Tri]) -> Tri:
-    values = list(values)
-    if any(v is True for v in values):
-        return True
-    return None if any(v is None for v in values) else False
-
-
 class _World:
     """One evaluation of a person, with the child question settled one way."""
 
@@ -172,6 +164,7 @@ class _World:
         self.child = child
         self.dims: dict[str, DimensionAssessment] = {}
         self.mapped: list[tuple[Indicator, str]] = []
+        self._bases: dict[str, list[str]] = {}
         self.atoms = self._atoms()
         self.terms: dict[str, Rule] = {
             "recruitment_means": Rule(
@@ -312,7 +305,8 @@ class _World:
                     "act:", "act (recruitment, transport, transfer, harbouring or receipt):", 1
                 ),
             )
-        positive = [c for c in ("DR", "CR", "RV") if self.dims[c].value is True]
+        recruitment = [d.code for d in self.catalogue.dimensions if d.role == "recruitment_means"]
+        positive = [c for c in recruitment if self.dims[c].value is True]
         if positive:
             return Atom(
                 True,
@@ -439,10 +433,6 @@ class _World:
 
         return value_of
 
-    @cached_property
-    def _bases(self) -> dict[str, list[str]]:
-        return {}
-
     def base_names(self, name: str) -> list[str]:
         """The atoms a named rule finally depends on, in reading order."""
         if name in self._bases:
@@ -473,7 +463,8 @@ class _World:
             return [
                 f"{name.replace('_', ' ')}: {VERDICTS[value]} (rule {rule.id}, see that outcome)."
             ]
-        lines = [f"{rule.text[0].upper()}{rule.text[1:]}: {_WORD[value]}."] if depth > 0 else []
+        text = rule.text or rule.id
+        lines = [f"{text[0].upper()}{text[1:]}: {_WORD[value]}."] if depth > 0 else []
         for inner in expressions.decisive_names(rule.when, self.value_of):
             lines += self.explain(inner, seen, depth + 1)
         return lines
