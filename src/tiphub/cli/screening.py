@@ -38,6 +38,7 @@ PolicyOption = Annotated[
         "--policy",
         help="Presumed-victim policy file (YAML); default: the documented tiphub policy.",
         dir_okay=False,
+        exists=True,
     ),
 ]
 RecruitmentOption = Annotated[
@@ -97,10 +98,10 @@ def screen_command(
 ) -> None:
     """Screen people against the ILO/EC, ICLS and smuggling rules, with explained outcomes.
 
-    FILE holds {"age": 16, "is_child": null, "set": "children_labour", "indicators": [ids],
-    "context": {"act": true}} or a list of such objects. Output per person: the verdict
-    (yes / no / insufficient) and reasons for trafficking, forced labour, smuggling and presumed
-    victim, and the missing information that could change them.
+    FILE holds one object {"age", "is_child", "set", "indicators", "context"} or a list of them
+    (docs/screening.md). For each person: the verdict (yes / no / insufficient) and the reasons
+    for trafficking, forced labour, smuggling and presumed victim, and the missing information
+    that could change them. Unknown indicator ids: exit 1, listing them.
     """
     from tiphub.screening import InputError, parse_people
 
