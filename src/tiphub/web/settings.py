@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tiphub.web.accounts",
     "tiphub.web.pages",
     "tiphub.web.monitoring",
+    "tiphub.web.screening",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ ACTIONS = frozenset(
         "indicators.view",
         "indicators.export",
         "indicators.manage",
+        "screening.use",
     }
 )
 
