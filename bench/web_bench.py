@@ -356,7 +356,7 @@ def main() -> None:
             try:
                 requests.get(f"{base}/accounts/login/", timeout=2)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still starting up
                 if server.poll() is not None:
                     raise SystemExit(f"tiphub serve stopped: see {WORK / 'server.log'}") from None
                 time.sleep(0.3)
