@@ -84,14 +84,20 @@ def run_bootstrap(
     seed: int | None = None,
     n_jobs: int | None = None,
     progress: ProgressCallback | None = None,
+    samples: np.ndarray | None = None,
 ) -> BootstrapResult:
-    """Replicates, jackknife and BCa ingredients for `procedure` on `table`."""
-    if reps < 2:
-        raise ValueError("the bootstrap needs at least 2 replicates")
+    """Replicates, jackknife and BCa ingredients for `procedure` on `table`.
+
+    `samples` (replicates x rows of the table) replaces the random draws; it exists so that the
+    procedure can be checked against R on the very same resampled tables.
+    """
+    if samples is None:
+        if reps < 2:
+            raise ValueError("the bootstrap needs at least 2 replicates")
+        n = table.observed
+        samples = np.random.default_rng(seed).multinomial(n, table.counts / n, size=reps)
+    reps = len(samples)
     estimate = procedure.total(table)
-    rng = np.random.default_rng(seed)
-    n = table.observed
-    samples = rng.multinomial(n, table.counts / n, size=reps)
     jack_rows = np.flatnonzero(table.counts > 0)
     jack_counts = np.repeat(table.counts[None, :], len(jack_rows), axis=0)
     jack_counts[np.arange(len(jack_rows)), jack_rows] -= 1

@@ -116,11 +116,7 @@ def profile(model: ModelFit, level: float = 0.95) -> Interval:
     tolerance: dict[str, float] = {"xtol": 1e-12, "rtol": 1e-12}
     low = brentq(excess, n, n_max, **tolerance) if excess(n) < 0 else n
     high: float | None
-    high = (
-        brentq(excess, n_max, upper_search, **tolerance)
-        if excess(upper_search) < 0
-        else None
-    )
+    high = brentq(excess, n_max, upper_search, **tolerance) if excess(upper_search) < 0 else None
     return Interval(
         "profile",
         level,

@@ -104,20 +104,20 @@ class CaptureTable:
         """A table from patterns and counts, validated like a file."""
         rows = [(*map(int, p), int(c)) for p, c in zip(patterns, counts, strict=True)]
         header = [*lists, COUNT_COLUMN]
-        return cls._from_rows(header, [[str(v) for v in r] for r in rows], source, first_line=1)
+        return cls.from_rows(header, [[str(v) for v in r] for r in rows], source, first_line=1)
 
     @classmethod
     def from_csv(cls, path: str | Path) -> CaptureTable:
         """Read the capture-history CSV (comma, semicolon or tab; UTF-8 with or without BOM)."""
         header, rows = read_csv_rows(path)
-        return cls._from_rows(header, rows, str(path), first_line=2)
+        return cls.from_rows(header, rows, str(path), first_line=2)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, source: str = "<frame>") -> CaptureTable:
         """A table from a DataFrame with 0/1 list columns and `count`."""
         header = [str(c) for c in frame.columns]
         rows = [["" if _is_missing(v) else str(v) for v in row] for row in frame.itertuples(False)]
-        return cls._from_rows(header, rows, source, first_line=1, row_word="frame row")
+        return cls.from_rows(header, rows, source, first_line=1, row_word="frame row")
 
     @classmethod
     def from_records(
@@ -135,26 +135,31 @@ class CaptureTable:
         the list order (and lets a list with no record be reported as an error rather than
         vanish); by default the lists are the sorted distinct values.
         """
-        histories, names = _histories(records, person, list_column, lists, source)
+        histories, names = histories_from_records(records, person, list_column, lists, source)
         header = [*names, COUNT_COLUMN]
-        return cls._from_rows(header, histories, source, first_line=1, row_word="pattern")
+        return cls.from_rows(header, histories, source, first_line=1, row_word="pattern")
 
     @classmethod
-    def _from_rows(
+    def from_rows(
         cls,
         header: Sequence[str],
         rows: Sequence[Sequence[str]],
         source: str,
-        first_line: int,
+        first_line: int = 1,
         row_word: str = "row",
+        *,
+        lines: Sequence[int] | None = None,
+        allow_empty_lists: bool = False,
     ) -> CaptureTable:
+        """A validated table from text cells; `lines` gives each row's own line number (a
+        stratum's rows are scattered through the file); `allow_empty_lists` for strata."""
         lists, count_index = _split_header(header, source)
         k = len(lists)
         patterns = np.zeros((len(rows), k), dtype=np.int64)
         counts = np.zeros(len(rows), dtype=np.int64)
         seen: dict[tuple[int, ...], int] = {}
         for offset, row in enumerate(rows):
-            line = first_line + offset
+            line = lines[offset] if lines is not None else first_line + offset
             where = f"{source}, {row_word} {line}"
             if len(row) != len(header):
                 raise CaptureTableError(
@@ -186,7 +191,7 @@ class CaptureTable:
             raise CaptureTableError(f"{source}: no one was observed (no rows with a count above 0)")
         totals = patterns.T @ counts
         empty = [name for name, total in zip(lists, totals, strict=True) if total == 0]
-        if empty:
+        if empty and not allow_empty_lists:
             raise CaptureTableError(
                 f"{source}: list(s) {', '.join(empty)} have no cases; an empty list carries no "
                 "information about the dark figure: remove the column"
@@ -373,7 +378,7 @@ def _zero_one(value: str, where: str, column: str) -> int:
     shown = repr(text) if text else "an empty cell"
     raise CaptureTableError(
         f"{where}, column {column!r}: {shown} is not 0 or 1 (list columns say whether the "
-        "pattern is on the list; if this column is a stratum such as sex or year, declare it)"
+        "pattern is on the list; a stratum column such as sex or year must be declared: --by sex)"
     )
 
 
@@ -404,7 +409,7 @@ def _is_missing(value: Any) -> bool:
         return value is None
 
 
-def _histories(
+def histories_from_records(
     records: pd.DataFrame,
     person: str,
     list_column: str,
@@ -447,9 +452,11 @@ def stratum_tables(
     frame: pd.DataFrame,
     by: Sequence[str],
     source: str = "<frame>",
+    first_line: int = 2,
 ) -> dict[tuple[Any, ...], CaptureTable]:
     """Split a capture-history frame with leading stratum columns (e.g. sex, year) into tables.
 
+    Row numbers in errors are the file's (`first_line` is the line of the frame's first row).
     Patterns absent from a stratum are zero in it; lists without cases in a stratum are kept
     here (the estimator drops them and says so).
     """
@@ -459,44 +466,30 @@ def stratum_tables(
             f"{source}: stratum column(s) {', '.join(missing)} not found "
             f"(columns: {', '.join(map(str, frame.columns))})"
         )
-    if frame[list(by)].isna().any().any():
-        raise CaptureTableError(f"{source}: a stratum column has empty cells")
     rest = frame.drop(columns=list(by))
-    # Validate the whole file once, so errors name the file's own row numbers.
-    CaptureTable.from_frame(rest, source)
+    header = [str(c) for c in rest.columns]
+    cells = [["" if _is_missing(v) else str(v) for v in row] for row in rest.itertuples(False)]
+    keys = [tuple(row) for row in frame[list(by)].itertuples(False)]
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for position, key in enumerate(keys):
+        if any(_is_missing(v) or str(v).strip() == "" for v in key):
+            raise CaptureTableError(
+                f"{source}, row {first_line + position}: a stratum column ({', '.join(by)}) "
+                "is empty"
+            )
+        groups.setdefault(key, []).append(position)
     tables: dict[tuple[Any, ...], CaptureTable] = {}
-    for key, group in frame.groupby(list(by), sort=True):
-        key_tuple = key if isinstance(key, tuple) else (key,)
-        label = ", ".join(f"{c}={v}" for c, v in zip(by, key_tuple, strict=True))
-        sub = group.drop(columns=list(by))
-        sub = sub[sub[_count_column(sub)].astype(float) > 0]
-        name = f"{source} [{label}]"
-        if sub.empty:
-            raise CaptureTableError(f"{name}: no one observed in this stratum")
-        tables[key_tuple] = _lenient_table(sub, name)
+    for key in sorted(groups, key=lambda k: tuple(map(str, k))):
+        positions = groups[key]
+        label = ", ".join(f"{c}={v}" for c, v in zip(by, key, strict=True))
+        tables[key] = CaptureTable.from_rows(
+            header,
+            [cells[p] for p in positions],
+            f"{source} [{label}]",
+            lines=[first_line + p for p in positions],
+            allow_empty_lists=True,
+        )
     return tables
-
-
-def _count_column(frame: pd.DataFrame) -> str:
-    return next(str(c) for c in frame.columns if str(c).strip().lower() == COUNT_COLUMN)
-
-
-def _lenient_table(frame: pd.DataFrame, source: str) -> CaptureTable:
-    """A stratum's table; empty lists allowed (dropped later by the estimator, with a note)."""
-    header = [str(c) for c in frame.columns]
-    lists, count_index = _split_header(header, source)
-    patterns = []
-    counts = []
-    for row in frame.itertuples(False):
-        values = list(row)
-        counts.append(int(float(values[count_index])))
-        patterns.append([int(float(v)) for i, v in enumerate(values) if i != count_index])
-    return CaptureTable(
-        lists=tuple(lists),
-        patterns=np.array(patterns, dtype=np.int64),
-        counts=np.array(counts, dtype=np.int64),
-        source=source,
-    )
 
 
 def tables_from_mapping(tables: Mapping[Any, CaptureTable]) -> dict[tuple[Any, ...], CaptureTable]:
