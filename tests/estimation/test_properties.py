@@ -83,7 +83,9 @@ def test_permuting_lists_keeps_the_stepwise_choice(name: str) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(capture=full_tables(), factor=st.integers(2, 50))
-def test_scaling_counts_scales_the_main_effects_estimate(capture: CaptureTable, factor: int) -> None:
+def test_scaling_counts_scales_the_main_effects_estimate(
+    capture: CaptureTable, factor: int
+) -> None:
     scaled = capture.with_counts(capture.counts * factor)
     assert fit_model(scaled).dark_figure == pytest.approx(
         factor * fit_model(capture).dark_figure, rel=1e-9
