@@ -44,7 +44,7 @@ def estimate(
     ] = Method.stepwise,
     pthresh: Annotated[
         float | None,
-        typer.Option(help="Selection p threshold [default: 0.02 stepwise, 0.05 aic]."),
+        typer.Option(help="Selection p threshold (default 0.02 for stepwise, 0.05 for aic)."),
     ] = None,
     terms: Annotated[
         str | None,
@@ -55,7 +55,7 @@ def estimate(
     reps: Annotated[int, typer.Option(help="Bootstrap replicates.")] = 1000,
     seed: Annotated[int | None, typer.Option(help="Bootstrap random seed.")] = None,
     jobs: Annotated[
-        int | None, typer.Option(help="Bootstrap worker processes [default: all cores].")
+        int | None, typer.Option(help="Bootstrap worker processes (default: all cores).")
     ] = None,
     by: Annotated[
         str | None, typer.Option(help="Stratum columns before the list columns, e.g. sex,year.")
@@ -145,6 +145,23 @@ def _with_progress(estimator: MSE, label: str) -> Any:
     return run
 
 
+def _stratum_progress(estimator: MSE, bar: Any, strata: int) -> MSE:
+    """The estimator with a progress callback that opens one bar per stratum's bootstrap."""
+    from dataclasses import replace
+
+    state: dict[str, Any] = {"last": None, "number": 0}
+
+    def update(done: int, total: int) -> None:
+        if state["last"] is None or done < state["last"]:
+            state["number"] += 1
+            label = f"bootstrap stratum {state['number']}/{strata}"
+            state["task"] = bar.add_task(label, total=total)
+        state["last"] = done
+        bar.update(state["task"], completed=done)
+
+    return replace(estimator, progress=update)
+
+
 def _single(
     file: Path, estimator: MSE, plot: Path | None, population: Path | None
 ) -> tuple[dict[str, Any], str]:
@@ -200,7 +217,13 @@ def _stratified(
     pooled = pool_tables(tables, f"{file} [all strata pooled]")
     pooled_results: MSEResults = _with_progress(estimator, "pooled")(pooled)
     pop_frame = pd.read_csv(population, dtype=str) if population is not None else None
-    stratified = fit_strata(tables, estimator, by=by, population=pop_frame)
+    if estimator.ci == "bootstrap":
+        with progress() as bar:
+            stratified = fit_strata(
+                tables, _stratum_progress(estimator, bar, len(tables)), by=by, population=pop_frame
+            )
+    else:
+        stratified = fit_strata(tables, estimator, by=by, population=pop_frame)
     if plot is not None:
         pooled_results.plot_sensitivity(plot)
         err_console.print(f"sensitivity plot (pooled table) written to {plot}")
