@@ -17,7 +17,7 @@ is not identifiable, 3 both.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,22 +54,26 @@ def check_design(
     xmat: np.ndarray,
     y: np.ndarray,
     *,
-    cell_labels: Sequence[str] | None = None,
+    cell_labels: Callable[[], Sequence[str]] | None = None,
     model_label: str = "this model",
     count_triples: int | None = None,
 ) -> Existence:
-    """Run the rank check and the existence check on design `xmat` (cells x parameters)."""
+    """Run the rank check and the existence check on design `xmat` (cells x parameters).
+
+    `cell_labels` names the cells; it is called only when the MLE does not exist.
+    """
     n_params = xmat.shape[1]
-    rank = int(np.linalg.matrix_rank(xmat))
-    deficiency = n_params - rank
     positive = y > 0
     exists = True
+    deficiency = 0
     zero_cells: tuple[str, ...] = ()
     if np.linalg.matrix_rank(xmat[positive]) < n_params:
+        # Only now can the model fail: the rank over all cells, then the linear program.
+        deficiency = n_params - int(np.linalg.matrix_rank(xmat))
         direction = _recession_direction(xmat, positive)
         if direction is not None:
             exists = False
-            labels = cell_labels or [f"cell {i + 1}" for i in range(len(y))]
+            labels = cell_labels() if cell_labels else [f"cell {i + 1}" for i in range(len(y))]
             zero_cells = tuple(labels[int(i)] for i in np.flatnonzero(direction > LP_TOLERANCE))
     code = (0 if exists else 1) + (2 if deficiency > 0 else 0)
     return Existence(

@@ -144,10 +144,11 @@ def model_cells(table: CaptureTable, pairs: tuple[Pair, ...]) -> tuple[np.ndarra
 
 
 def design_matrix(table: CaptureTable, cells: np.ndarray, fitted: tuple[Pair, ...]) -> np.ndarray:
+    """Intercept, main effects and the fitted pairs' products, for the kept cells."""
     design = table.design
-    columns = [np.ones(len(cells)), *design.cells[cells].T]
-    columns += [design.pair_products[cells, design.pairs.index(p)] for p in fitted]
-    return np.column_stack(columns)
+    columns = [0, *range(1, 1 + table.n_lists)]
+    columns += [1 + table.n_lists + design.pairs.index(p) for p in fitted]
+    return design.full_matrix[np.ix_(cells, columns)]
 
 
 def model_label(table: CaptureTable, pairs: tuple[Pair, ...]) -> str:
@@ -162,10 +163,14 @@ def check_model(table: CaptureTable, pairs: tuple[Pair, ...]) -> Existence:
     xmat = design_matrix(table, cells, fitted)
     y = table.cell_counts[cells]
     design = table.design
-    labels = [
-        "{" + ", ".join(n for n, b in zip(table.lists, design.cells[c], strict=True) if b) + "}"
-        for c in cells
-    ]
+
+    def labels() -> list[str]:  # only needed for the message of a failing model
+        lists = table.lists
+        return [
+            "{" + ", ".join(n for n, b in zip(lists, design.cells[c], strict=True) if b) + "}"
+            for c in cells
+        ]
+
     all_pairs = len(pairs) == len(design.pairs)
     return check_design(
         xmat,

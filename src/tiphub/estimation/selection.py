@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import poisson
+from scipy.special import pdtr, pdtrc
 
 from tiphub.estimation.model import (
     ModelFit,
@@ -75,7 +75,9 @@ def stepwise(table: CaptureTable, pthresh: float = DEFAULT_STEPWISE_PTHRESH) -> 
     for _ in range(len(pairs_all)):
         # Expected overlap of every pair under the current model, over the fitted cells.
         lam = current.fit.fitted @ products[current.cells]
-        pvalues = np.minimum(poisson.cdf(nstar, lam), poisson.sf(nstar - 1, lam))
+        # P(X <= N*) and P(X >= N*) = P(X > N* - 1), with P(X >= 0) = 1 (R's ppois values).
+        upper = np.where(nstar > 0, pdtrc(np.maximum(nstar - 1, 0), lam), 1.0)
+        pvalues = np.minimum(pdtr(nstar, lam), upper)
         pvalues[included] = 1.0
         candidates = [c for c in range(len(pairs_all)) if not included[c]]
         # The check only matters for candidates that could win: test them best first.

@@ -46,6 +46,7 @@ class CellDesign:
     cells: np.ndarray  # (2^k - 1, k) 0/1 float
     pairs: tuple[tuple[int, int], ...]  # (i, j), i < j, in R's order (1,2),(1,3),...,(2,3),...
     pair_products: np.ndarray  # (2^k - 1, n_pairs) 0/1 float: cell is on both lists of the pair
+    full_matrix: np.ndarray  # (2^k - 1, 1 + k + n_pairs): intercept, main effects, every pair
     code_to_cell: dict[int, int] = field(repr=False)
 
     @staticmethod
@@ -67,13 +68,15 @@ def cell_design(n_lists: int) -> CellDesign:
     products = np.empty((len(codes), len(pairs)))
     for column, (i, j) in enumerate(pairs):
         products[:, column] = cells[:, i] * cells[:, j]
-    cells.setflags(write=False)
-    products.setflags(write=False)
+    full = np.column_stack([np.ones(len(codes)), cells, products])
+    for array in (cells, products, full):
+        array.setflags(write=False)
     return CellDesign(
         n_lists=k,
         cells=cells,
         pairs=pairs,
         pair_products=products,
+        full_matrix=full,
         code_to_cell={c: row for row, c in enumerate(codes)},
     )
 
