@@ -48,7 +48,10 @@ class BootstrapResult:
 def bca_quantiles(
     replicates: np.ndarray, estimate: float, acceleration: float, probabilities: Sequence[float]
 ) -> list[float]:
-    z0 = float(norm.ppf(np.mean(replicates < estimate)))
+    # If every replicate lies on one side of the estimate the bias correction is infinite (R
+    # then fails); the share is kept within half a replicate of 0 and 1 instead.
+    half = 0.5 / len(replicates)
+    z0 = float(norm.ppf(np.clip(np.mean(replicates < estimate), half, 1 - half)))
     za = norm.ppf(np.asarray(probabilities)) + z0
     adjusted = norm.cdf(z0 + za / (1.0 - acceleration * za))
     return [float(v) for v in np.quantile(replicates, adjusted, method="median_unbiased")]
@@ -145,7 +148,8 @@ def run_bootstrap(
     residuals = jack_mean - jackknife
     denominator = 6.0 * np.sum(weights * residuals**2) ** 1.5
     acceleration = float(np.sum(weights * residuals**3) / denominator) if denominator > 0 else 0.0
-    z0 = float(norm.ppf(np.mean(kept < estimate)))
+    half = 0.5 / len(kept)
+    z0 = float(norm.ppf(np.clip(np.mean(kept < estimate), half, 1 - half)))
     return BootstrapResult(estimate, kept, jackknife, z0, acceleration, failed)
 
 
