@@ -44,7 +44,7 @@ def loaded() -> dict[str, Agency]:
 
 
 def _client(role: str, agency: Agency | None = None) -> Client:
-    user = get_user_model().objects.create_user(f"u-{role}", password="x" * 20)
+    user = get_user_model().objects.create_user(f"u-{role}")  # no password: force_login
     Account.objects.create(user=user, role=role, agency=agency)
     client = Client()
     client.force_login(user)

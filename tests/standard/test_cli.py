@@ -83,3 +83,12 @@ def test_synth_usage_errors_exit_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["synth", "--out", out, "--victims", "0"]).exit_code == 2
     assert runner.invoke(app, ["synth", "--out", out, "--years", "2024"]).exit_code == 2
     assert runner.invoke(app, ["synth", "--out", out, "--years", "2024-2020"]).exit_code == 2
+
+
+def test_synth_into_an_unwritable_place_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = runner.invoke(app, ["synth", "--out", str(blocker / "country"), "--victims", "20"])
+    assert result.exit_code == 1
+    assert "cannot write the country" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

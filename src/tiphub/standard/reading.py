@@ -23,7 +23,6 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SUPPORTED_SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES
 DEFAULT_MAX_ROWS = 2_000_000
 DELIMITERS = (",", ";", "\t")
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 LONE_CR = re.compile(r"(?<=\r)(?!\n)")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tiphub.standard.derive import age_at_identification, derive
 from tiphub.standard.dictionary import FieldDictionary, FieldSpec, FieldType, intake_fields
-from tiphub.standard.reading import DEFAULT_MAX_ROWS, DELIMITER_NAMES, RawTable, open_table
+from tiphub.standard.reading import DEFAULT_MAX_ROWS, RawTable, open_table
 from tiphub.standard.records import IntakeBatch, IntakeRecord
 from tiphub.standard.report import DEFAULT_MAX_ERRORS, ValidationReport
 from tiphub.standard.values import parse_cell
@@ -150,10 +150,9 @@ class _IntakeValidator:
 
     def _unknown_column_reason(self, name: str, table: RawTable) -> str:
         if len(table.header) == 1 and any(sep in name for sep in (",", ";", "\t", "|")):
-            found = DELIMITER_NAMES.get(table.delimiter or "", "none")
             return (
-                "the whole header is one column: the separator was not recognised (found: "
-                f"{found}); separate columns with commas, semicolons or tabs"
+                "the whole header is one column: the separator was not recognised; separate "
+                "columns with commas, semicolons or tabs"
             )
         reason = "unknown column (a misspelt column would lose its data)"
         suggestions = self.dictionary.suggest(name)

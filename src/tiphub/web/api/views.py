@@ -6,11 +6,13 @@ import csv
 from datetime import date
 from typing import Any, ClassVar
 
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -50,17 +52,34 @@ def _search_terms(request: Request) -> access.SearchTerms:
     )
 
 
+class RecordPagination(PageNumberPagination):
+    """Page-number pagination of records through `access.page_of_records` (deep pages stay fast)."""
+
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        self.request = request
+        number = request.query_params.get(self.page_query_param) or 1
+        try:
+            self.page = access.page_of_records(
+                queryset, number, self.get_page_size(request) or 50, strict=True
+            )
+        except InvalidPage as exc:
+            raise NotFound(f"Invalid page: {exc}") from None
+        return list(self.page)
+
+
 @extend_schema(parameters=_SEARCH_PARAMS)
 class RecordList(generics.ListAPIView[Any]):
-    """Victim records in your scope (agency), newest ids last; no identifying field."""
+    """Victim records in your scope, by agency and agency record id; no identifying field."""
 
     policy_action = "record.list"
     serializer_class = s.RecordSummarySerializer
+    pagination_class = RecordPagination
 
     def get_queryset(self) -> Any:
         terms = _search_terms(self.request)
-        records = access.search_records(self.request.user, terms, via="api")
-        return records.select_related("agency").order_by("agency_id", "record_id")
+        return access.search_records(self.request.user, terms, via="api")
 
 
 class RecordDetail(APIView):
