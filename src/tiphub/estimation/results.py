@@ -162,6 +162,7 @@ class MSEResults:
             "method_description": self.procedure.describe(),
             "pthresh": self.procedure.threshold,
             "terms": self.terms,
+            "model": " + ".join(["main effects", *self.terms]),
             "empty_overlap_terms": self.model.empty_terms,
             "poisson_p_empty": self.model.poisson_p_empty(),
             "coefficients": self.model.coefficients(),
