@@ -145,6 +145,53 @@ def record_ids(url: str, agency: str, sample: int) -> list[tuple[int, str]]:
     return [(int(pk), str(rid)) for pk, rid in rows]
 
 
+IN_PROCESS = """
+import json, random, sys, time
+from tiphub.web.bootstrap import setup_django
+setup_django()
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+settings.ALLOWED_HOSTS = ["*"]
+username, pks, pages, n = json.loads(sys.argv[1])
+client = Client()
+client.force_login(get_user_model().objects.get(username=username))
+rng = random.Random(2)
+kinds = {
+    "list page (random page)": lambda: client.get("/records/", {"page": rng.randint(1, pages)}),
+    "detail page (decrypt + audit)": lambda: client.get(f"/records/{rng.choice(pks)}/"),
+}
+out = {}
+for name, call in kinds.items():
+    call()
+    wall, cpu = [], []
+    for _ in range(n):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        assert call().status_code == 200
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    out[name] = {"wall": wall, "cpu": cpu}
+print(json.dumps(out))
+"""
+
+
+def in_process(
+    url: str, username: str, sample: list[tuple[int, str]], pages: int, n: int
+) -> dict[str, dict[str, list[float]]]:
+    """The same requests through Django's test client in one process: no HTTP, no gunicorn;
+    the CPU column is the server's own work per request, which other jobs on the machine
+    hardly change."""
+    argument = json.dumps([username, [pk for pk, _rid in sample], pages, n])
+    done = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS, argument],
+        env=environment(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -285,6 +332,7 @@ def main() -> None:
     if not args.reuse or stored_records(args.postgres)["total"] < args.records:
         reset_database(args.postgres)
         load(args.postgres, args.records)
+    subprocess.run([*TIPHUB, "migrate"], env=environment(args.postgres), check=True)
     stored = stored_records(args.postgres)
     print(f"stored: {stored}", flush=True)
     codes = [code for code, _n in stored["agencies"]]
@@ -297,25 +345,31 @@ def main() -> None:
     env = environment(args.postgres)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    server_log = (WORK / "server.log").open("wb")
     server = subprocess.Popen(
         [*TIPHUB, "serve", "--port", str(port), "--workers", str(args.workers)],
         env=env,
-        stderr=subprocess.DEVNULL,
+        stderr=server_log,
     )
     try:
-        for _ in range(300):
+        for _ in range(400):
             try:
                 requests.get(f"{base}/accounts/login/", timeout=2)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still starting up
+                if server.poll() is not None:
+                    raise SystemExit(f"tiphub serve stopped: see {WORK / 'server.log'}") from None
                 time.sleep(0.3)
         biggest = codes[0]
-        session = login(base, next(name for name, code in users if code == biggest))
+        supervisor = next(name for name, code in users if code == biggest)
+        session = login(base, supervisor)
         seq = sequential(base, session, samples[biggest], pages[biggest], args.requests)
         conc = concurrent(base, users, samples, pages, args.per_user)
     finally:
         server.terminate()
         server.wait(timeout=60)
+        server_log.close()
+    local = in_process(args.postgres, supervisor, samples[codes[0]], pages[codes[0]], args.requests)
 
     print()
     print(
@@ -329,6 +383,14 @@ def main() -> None:
         print(
             f"| {name} | {len(values)} | {statistics.median(values):.1f} | "
             f"{percentile(values, 95):.1f} | {max(values):.1f} |"
+        )
+    print()
+    print("| in-process, no HTTP (Django test client) | n | p50 ms | p95 ms | CPU p50 ms |")
+    print("|---|---|---|---|---|")
+    for name, figures in local.items():
+        print(
+            f"| {name} | {len(figures['wall'])} | {statistics.median(figures['wall']):.1f} | "
+            f"{percentile(figures['wall'], 95):.1f} | {statistics.median(figures['cpu']):.1f} |"
         )
     lat = conc["latencies"]
     print()

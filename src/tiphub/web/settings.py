@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "tiphub.web.registry",
     "tiphub.web.accounts",
     "tiphub.web.pages",
+    "tiphub.web.monitoring",
+    "tiphub.web.screening",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +142,9 @@ TIPHUB_LOCKOUT_SECONDS = int(os.environ.get("TIPHUB_LOCKOUT_SECONDS", 15 * 60))
 OTP_TOTP_ISSUER = "tiphub"
 # Smallest count shown to aggregate-only roles (privacy-requirements B1.1).
 TIPHUB_MIN_CELL = int(os.environ.get("TIPHUB_MIN_CELL", 11))
+# The country's plan for the indicator pages (targets, action plan, programmes; see
+# docs/indicators.md); the demo country's built-in plan when unset.
+TIPHUB_PLAN_FILE = os.environ.get("TIPHUB_PLAN_FILE") or None
 TIPHUB_UPLOAD_MAX_BYTES = int(os.environ.get("TIPHUB_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

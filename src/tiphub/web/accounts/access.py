@@ -10,9 +10,11 @@ name, date of birth or document number) and audits the search without its terms.
 
 from __future__ import annotations
 
+import csv
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
@@ -194,3 +196,47 @@ def search_records(user: Any, terms: SearchTerms, *, via: str) -> Any:
         )
     _audit(user, "record.search", details={"via": via, "terms": terms.used()})
     return records
+
+
+def export_records(user: Any, out: TextIO | Any, *, via: str) -> int:
+    """Write the user's records (the fields their profile allows, never an identity) as CSV.
+
+    Every exported record gets its own `record.export` event, plus one summary event with the
+    count; all share an export id, so a leaked file can be traced to its export.
+    """
+    from tiphub.web.audit.services import EventSpec, record_event, record_events
+    from tiphub.web.registry.services import RECORD_TYPE
+
+    policy.require(user, "record.export", purpose=via)
+    export_id = uuid.uuid4().hex
+    columns = [name for name in ("id", "agency", *CLEAR_FIELDS) if policy.mask(user, {name: 1})]
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    events: list[EventSpec] = []
+    records = policy.visible_records(user).select_related("agency")
+    for record in records.order_by("agency_id", "record_id").iterator(chunk_size=2000):
+        values = clear_values(record)
+        writer.writerow(["" if values[name] is None else values[name] for name in columns])
+        events.append(
+            EventSpec(
+                actor=user,
+                action="record.export",
+                object_type=RECORD_TYPE,
+                object_id=str(record.pk),
+                agency=record.agency.code,
+                fields=tuple(columns),
+                purpose=via,
+                details={"export": export_id},
+            )
+        )
+    record_events(events)
+    account = policy.account_of(user)
+    record_event(
+        user,
+        "record.export",
+        agency=account.agency if account is not None else None,
+        fields=columns,
+        purpose=via,
+        details={"export": export_id, "format": "csv", "count": len(events)},
+    )
+    return len(events)

@@ -31,6 +31,10 @@ ACTIONS = frozenset(
         "audit.view",
         "agency.view",
         "user.manage",
+        "indicators.view",
+        "indicators.export",
+        "indicators.manage",
+        "screening.use",
     }
 )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from typing import Any, ClassVar
 
@@ -110,29 +109,9 @@ class RecordExport(APIView):
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> HttpResponse:
-        records = policy.visible_records(request.user).select_related("agency")
-        columns = ["id", "agency", *access.CLEAR_FIELDS]
-        allowed = [c for c in columns if policy.mask(request.user, {c: 1})]
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="records.csv"'
-        writer = csv.writer(response)
-        writer.writerow(allowed)
-        count = 0
-        for record in records.order_by("agency_id", "record_id").iterator(chunk_size=2000):
-            values = access.clear_values(record)
-            writer.writerow(["" if values[c] is None else values[c] for c in allowed])
-            count += 1
-        from tiphub.web.audit.services import record_event
-
-        account = policy.account_of(request.user)
-        record_event(
-            request.user,
-            "record.export",
-            agency=account.agency if account is not None else None,
-            fields=allowed,
-            purpose="api",
-            details={"format": "csv", "count": count},
-        )
+        access.export_records(request.user, response, via="api")
         return response
 
 
