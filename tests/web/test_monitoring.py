@@ -422,3 +422,11 @@ def test_the_indicator_pages_speak_the_browsers_language(
     client.force_login(role_users["statistician"])
     for path in ("/indicators/", "/indicators/trends/"):
         assert words in client.get(path).content.decode(), (language, path)
+
+
+def test_unbounded_audit_intervals_are_stored_as_null() -> None:
+    # The interval audit reports an unbounded cell as infinite; JSON (and jsonb) cannot hold it.
+    report = {"audit": {"min_interval_width": float("inf"), "intervals": [{"high": float("nan")}]}}
+    assert services._json_safe(report) == {
+        "audit": {"min_interval_width": None, "intervals": [{"high": None}]}
+    }

@@ -12,6 +12,7 @@ stored; pages and downloads rebuild its `Publication` from the stored, protected
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -182,6 +183,18 @@ def estimates_of(items: list[dict[str, Any]]) -> list[Estimate]:
 # --- releases -----------------------------------------------------------------------------------
 
 
+def _json_safe(value: Any) -> Any:
+    """`value` with infinite or NaN floats as null (an unbounded audit interval is infinite;
+    JSON, and PostgreSQL's jsonb, have no infinity)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """A DataFrame as JSON-safe records (NaN and NA become null; numpy scalars plain numbers)."""
     loaded: list[dict[str, Any]] = json.loads(df.to_json(orient="records", double_precision=15))
@@ -242,7 +255,7 @@ def compute_release(actor: Any, *, year: int | None = None, min_cell: int | None
             estimate_set=estimate_set,
             cells=_records(pub.cells.table),
             values=_records(pub.values),
-            report=json.loads(json.dumps(pub.report)),
+            report=_json_safe(json.loads(json.dumps(pub.report))),
             estimates=[asdict(e) for e in pub.estimates],
             population_rows=population_table.rows if population_table else [],
         )

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from tiphub.web.accounts import policy
 from tiphub.web.monitoring import services
 from tiphub.web.monitoring.models import Release
-from tiphub.web.pages.statistics import AGE_LABELS, SEX_LABELS
+from tiphub.web.pages.statistics import AGE_LABELS, SEX_LABELS, Cell
 
 if TYPE_CHECKING:
     from tiphub.exchange.publication import Publication
@@ -82,6 +82,12 @@ def _label(dimension: str, option: str) -> str:
     if option == "_U":
         return _("Unknown")
     return option
+
+
+def _bar(key: str, label: str, fig: Any) -> Cell:
+    """A published count as a cell of the layout's bar chart (a nil count draws as zero)."""
+    count = None if fig.suppressed else int(fig.value or 0)
+    return Cell(key, label, count, fig.display)
 
 
 def _year(request: HttpRequest, pub: Publication) -> int:
@@ -148,7 +154,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "rate_rows": summary.sdg_table(pub, year, rates=True),
             "columns": SDG_COLUMN_LABELS,
             "form_rows": forms_rows,
-            "form_bars": [(r.label, r.cells[0]) for r in forms_rows],
+            "form_bars": [_bar(r.key, r.label, r.cells[0]) for r in forms_rows],
             "sex_age_rows": sex_age,
             "sex_age_columns": (_("Total"), AGE_LABELS["Y0T17"], AGE_LABELS["Y_GE18"]),
             "citizenship_rows": [
@@ -379,61 +385,62 @@ def _back() -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("monitoring:inputs"))
 
 
-def _upload_error(request: HttpRequest, form: forms.Form, key: str, message: str) -> HttpResponse:
-    form.add_error("file", message)
+def _invalid(request: HttpRequest, key: str, form: forms.Form) -> HttpResponse:
+    """The inputs page again, with `form` (under context `key`) showing its errors."""
     return render(
         request, "monitoring/inputs.html", _inputs_context(request, **{key: form}), status=400
     )
 
 
-@require_POST
-def upload_population(request: HttpRequest) -> HttpResponse:
+def _keep_upload(
+    request: HttpRequest,
+    form_class: type[forms.Form],
+    key: str,
+    save: Any,
+    done: Any,
+) -> HttpResponse:
+    """Check and keep an uploaded input file (`save(file, name, actor)`); `done(kept)` is the
+    message on success. A bad file re-shows the page with the reader's message (file, row,
+    column, reason); nothing is kept then."""
     from tiphub.indicators.inputs import InputError
 
     policy.require(request.user, "indicators.manage")
-    form = PopulationForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES)
     if not form.is_valid():
-        return render(
-            request,
-            "monitoring/inputs.html",
-            _inputs_context(request, population_form=form),
-            status=400,
-        )
+        return _invalid(request, key, form)
     upload = form.cleaned_data["file"]
     try:
-        table = services.save_population(upload, upload.name or "population.csv", request.user)
+        kept = save(upload, upload.name or "upload", request.user)
     except InputError as exc:
-        return _upload_error(request, form, "population_form", str(exc))
-    messages.success(
-        request,
-        _("Population table kept: %(rows)d rows, %(first)d-%(last)d.")
-        % {"rows": len(table.rows), "first": table.first_year, "last": table.last_year},
-    )
+        form.add_error("file", str(exc))
+        return _invalid(request, key, form)
+    messages.success(request, done(kept))
     return _back()
+
+
+@require_POST
+def upload_population(request: HttpRequest) -> HttpResponse:
+    return _keep_upload(
+        request,
+        PopulationForm,
+        "population_form",
+        services.save_population,
+        lambda table: (
+            _("Population table kept: %(rows)d rows, %(first)d-%(last)d.")
+            % {"rows": len(table.rows), "first": table.first_year, "last": table.last_year}
+        ),
+    )
 
 
 @require_POST
 def upload_estimate(request: HttpRequest) -> HttpResponse:
-    from tiphub.indicators.inputs import InputError
-
-    policy.require(request.user, "indicators.manage")
-    form = EstimateForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return render(
-            request,
-            "monitoring/inputs.html",
-            _inputs_context(request, estimate_form=form),
-            status=400,
-        )
-    upload = form.cleaned_data["file"]
-    try:
-        stored = services.save_estimates(upload, upload.name or "estimate.json", request.user)
-    except InputError as exc:
-        return _upload_error(request, form, "estimate_form", str(exc))
-    messages.success(
-        request, _("Estimate kept (%(n)d estimate(s)).") % {"n": len(stored.estimates)}
+    return _keep_upload(
+        request,
+        EstimateForm,
+        "estimate_form",
+        services.save_estimates,
+        lambda kept: _("Estimate kept (%(n)d estimate(s)).") % {"n": len(kept.estimates)},
     )
-    return _back()
 
 
 @require_POST
@@ -450,24 +457,14 @@ def new_release(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "indicators.manage")
     form = ReleaseForm(request.POST, years=_registry_years(), floor=services.site_min_cell())
     if not form.is_valid():
-        return render(
-            request,
-            "monitoring/inputs.html",
-            _inputs_context(request, release_form=form),
-            status=400,
-        )
+        return _invalid(request, "release_form", form)
     try:
         release = services.compute_release(
             request.user, year=form.cleaned_data["year"], min_cell=form.cleaned_data["min_cell"]
         )
     except services.ReleaseError as exc:
         form.add_error(None, str(exc))
-        return render(
-            request,
-            "monitoring/inputs.html",
-            _inputs_context(request, release_form=form),
-            status=400,
-        )
+        return _invalid(request, "release_form", form)
     cells = release.report["cells"]
     messages.success(
         request,
