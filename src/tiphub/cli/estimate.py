@@ -9,18 +9,16 @@ printed), 2 on a usage error.
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from tiphub.cli.app import app
 from tiphub.cli.common import EXIT_INVALID, console, err_console, fail, progress, usage_error
-
-if TYPE_CHECKING:
-    from tiphub.estimation import MSE, MSEResults
 
 
 class Method(StrEnum):
@@ -69,8 +67,12 @@ def estimate(
         Path | None, typer.Option(help="Write the sensitivity plot (.png or .svg).")
     ] = None,
 ) -> None:
-    """Estimate the total population (observed + dark figure) with its interval and model."""
+    """Estimate the total population (observed + dark figure) with its interval and model.
+
+    The work is `tiphub.estimation.run.estimate`, which the web app's estimation page calls too.
+    """
     from tiphub.estimation import MSE, CaptureTableError, ModelNotFittableError
+    from tiphub.estimation.run import estimate as run_estimate
 
     if not file.is_file():
         usage_error(f"{file}: no such file")
@@ -101,169 +103,44 @@ def estimate(
         usage_error(str(error))
 
     try:
-        if strata:
-            payload, summary = _stratified(file, strata, population, estimator, plot)
-        else:
-            payload, summary = _single(file, estimator, plot, population)
+        with _bootstrap_bars(ci is CIMethod.bootstrap) as update:
+            outcome = run_estimate(
+                file, estimator, by=strata, population=population, progress=update
+            )
     except ModelNotFittableError as error:
         if as_json:
             print(json.dumps({"source": str(file), "existence": error.existence.to_dict()}))
         fail(f"the model cannot be fitted: {error}")
     except CaptureTableError as error:
         fail(str(error))
+    if plot is not None:
+        outcome.results.plot_sensitivity(plot)
+        pooled = " (pooled table)" if strata else ""
+        err_console.print(f"sensitivity plot{pooled} written to {plot}")
     if as_json:
-        print(json.dumps(_clean(payload), indent=2, allow_nan=False))
+        print(json.dumps(outcome.payload, indent=2, allow_nan=False))
     else:
-        console.print(summary, highlight=False, markup=False, soft_wrap=True)
-    if payload.get("failed_strata"):
+        console.print(outcome.summary, highlight=False, markup=False, soft_wrap=True)
+    if outcome.failed_strata:
         fail(
-            f"{len(payload['failed_strata'])} stratum/strata could not be fitted: "
-            + "; ".join(payload["failed_strata"]),
+            f"{len(outcome.failed_strata)} stratum/strata could not be fitted: "
+            + "; ".join(outcome.failed_strata),
             EXIT_INVALID,
         )
 
 
-def _with_progress(estimator: MSE, label: str) -> Any:
-    """`estimator.fit`, under a progress bar (stderr) when it bootstraps."""
-    from dataclasses import replace
+@contextmanager
+def _bootstrap_bars(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """Rich progress bars on stderr, one per bootstrap (the pooled table, then each stratum)."""
+    if not enabled:
+        yield None
+        return
+    tasks: dict[str, Any] = {}
+    with progress() as bar:
 
-    if estimator.ci != "bootstrap":
-        return estimator.fit
-    bar = progress()
-    state: dict[str, Any] = {}
+        def update(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=total)
+            bar.update(tasks[label], completed=done)
 
-    def update(done: int, total: int) -> None:
-        if "task" not in state:
-            state["task"] = state["bar"].add_task(f"bootstrap {label}", total=total)
-        state["bar"].update(state["task"], completed=done)
-
-    def run(table: Any) -> MSEResults:
-        with bar as active:
-            state["bar"] = active
-            return replace(estimator, progress=update).fit(table)
-
-    return run
-
-
-def _stratum_progress(estimator: MSE, bar: Any, strata: int) -> MSE:
-    """The estimator with a progress callback that opens one bar per stratum's bootstrap."""
-    from dataclasses import replace
-
-    state: dict[str, Any] = {"last": None, "number": 0}
-
-    def update(done: int, total: int) -> None:
-        if state["last"] is None or done < state["last"]:
-            state["number"] += 1
-            label = f"bootstrap stratum {state['number']}/{strata}"
-            state["task"] = bar.add_task(label, total=total)
-        state["last"] = done
-        bar.update(state["task"], completed=done)
-
-    return replace(estimator, progress=update)
-
-
-def _single(
-    file: Path, estimator: MSE, plot: Path | None, population: Path | None
-) -> tuple[dict[str, Any], str]:
-    from tiphub.estimation import CaptureTable
-
-    table = CaptureTable.from_csv(file)
-    people = _one_population(population) if population is not None else None
-    results: MSEResults = _with_progress(estimator, file.name)(table)
-    if plot is not None:
-        results.plot_sensitivity(plot)
-        err_console.print(f"sensitivity plot written to {plot}")
-    payload = results.to_dict()
-    text = str(results.summary())
-    if people is not None:
-        payload["rate_per_100k"] = rate = _rate(results, people)
-        high = "-" if rate["high"] is None else f"{rate['high']:.2f}"
-        text += (
-            f"\nSDG 16.2.2: {rate['rate']:.2f} victims per 100,000 population "
-            f"({rate['level']:.0%} CI {rate['low']:.2f} to {high}; population {people:,.0f})"
-        )
-    return payload, text
-
-
-def _one_population(path: Path) -> float:
-    """The population of a one-row table (column `population`), for an unstratified rate."""
-    import pandas as pd
-
-    from tiphub.estimation import CaptureTableError
-    from tiphub.estimation.strata import population_lookup
-
-    frame = pd.read_csv(path, dtype=str)
-    if len(frame) != 1:
-        raise CaptureTableError(
-            f"{path}: {len(frame)} rows; without --by the population table has one row"
-        )
-    return next(iter(population_lookup(frame, []).values()))
-
-
-def _stratified(
-    file: Path, by: list[str], population: Path | None, estimator: MSE, plot: Path | None
-) -> tuple[dict[str, Any], str]:
-    import pandas as pd
-
-    from tiphub.estimation import CaptureTableError, fit_strata, stratum_tables
-    from tiphub.estimation.strata import pool_tables
-
-    try:
-        frame = pd.read_csv(file, dtype=str, keep_default_na=False, sep=None, engine="python")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
-        raise CaptureTableError(f"{file}: cannot read as CSV ({error})") from None
-    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    tables = stratum_tables(frame, by, str(file))
-    pooled = pool_tables(tables, f"{file} [all strata pooled]")
-    pooled_results: MSEResults = _with_progress(estimator, "pooled")(pooled)
-    pop_frame = pd.read_csv(population, dtype=str) if population is not None else None
-    if estimator.ci == "bootstrap":
-        with progress() as bar:
-            stratified = fit_strata(
-                tables, _stratum_progress(estimator, bar, len(tables)), by=by, population=pop_frame
-            )
-    else:
-        stratified = fit_strata(tables, estimator, by=by, population=pop_frame)
-    if plot is not None:
-        pooled_results.plot_sensitivity(plot)
-        err_console.print(f"sensitivity plot (pooled table) written to {plot}")
-    payload = pooled_results.to_dict() | {"pooled": True} | stratified.to_dict()
-    if stratified.total_population:
-        payload["rate_per_100k"] = _rate(pooled_results, stratified.total_population)
-    failed = [
-        f"{s.label(by)}: {s.error}" for s in stratified.strata if s.results is None and s.error
-    ]
-    payload["failed_strata"] = failed
-    text = [
-        str(pooled_results.summary()),
-        "",
-        f"Estimates by {', '.join(by)} (each stratum with its own model):",
-        stratified.to_frame().to_string(index=False),
-    ]
-    total = stratified.sum_of_strata()
-    if total is not None:
-        text.append(
-            f"Sum of strata: {total['total']:,.1f} "
-            f"({total['ci']['level']:.0%} approx. [{total['ci']['low']:,.1f}, "
-            f"{total['ci']['high']:,.1f}])"
-        )
-    return payload, "\n".join(text)
-
-
-def _rate(results: MSEResults, population: float) -> dict[str, Any]:
-    from tiphub.estimation.strata import rate_block
-
-    return rate_block(results.total, results.ci.to_dict(), population)
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe: NaN/inf become null, numpy scalars plain numbers, tuples lists."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+        yield update

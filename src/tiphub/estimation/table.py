@@ -327,12 +327,17 @@ class CaptureTable:
 # ------------------------------------------------------------------------------------ helpers
 def read_csv_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a small CSV; delimiter (comma, semicolon, tab) detected."""
+    return csv_rows(Path(path).read_bytes(), str(path))
+
+
+def csv_rows(data: bytes, source: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a small CSV held in memory (an upload); `source` names it."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise CaptureTableError(f"{path}: not UTF-8 text ({error.reason})") from None
+        raise CaptureTableError(f"{source}: not UTF-8 text ({error.reason})") from None
     if not text.strip():
-        raise CaptureTableError(f"{path}: the file is empty")
+        raise CaptureTableError(f"{source}: the file is empty")
     first = text.splitlines()[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
