@@ -1,16 +1,22 @@
 """The population and estimate readers take files from users (uploads): any bytes give either a
-result or an `InputError` naming the file, never another exception."""
+result or an `InputError` naming the file, never another exception; and they read what
+`tiphub estimate --json` prints."""
 
 from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from tiphub.cli.app import app
 from tiphub.indicators.inputs import InputError, read_estimates, read_population
+
+UKDAT = Path(__file__).parents[1] / "data" / "mse" / "UKdat_5.csv"
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CELL = st.one_of(
@@ -99,3 +105,29 @@ def test_estimate_reader_survives_any_json(doc: object) -> None:
 def test_population_errors_name_the_row_and_column(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
         read_population(io.BytesIO(text.encode()), name="pop.csv")
+
+
+def _estimate_json(tmp_path: Path, *args: str) -> Path:
+    result = CliRunner().invoke(app, ["estimate", *args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    out = tmp_path / "estimate.json"
+    out.write_text(result.stdout, encoding="utf-8")
+    return out
+
+
+def test_reads_what_tiphub_estimate_prints(tmp_path: Path) -> None:
+    (estimate,) = read_estimates(_estimate_json(tmp_path, str(UKDAT)))
+    assert estimate.year is None  # the reference year of the release
+    assert estimate.observed == 2744
+    assert estimate.ci_low < estimate.total < estimate.ci_high
+    assert estimate.ci_method == "wald"
+
+
+def test_reads_one_estimate_per_year_from_tiphub_estimate_by_year(tmp_path: Path) -> None:
+    lines = UKDAT.read_text(encoding="utf-8").splitlines()
+    rows = [f"year,{lines[0]}"] + [f"{y},{line}" for y in (2022, 2023) for line in lines[1:]]
+    table = tmp_path / "by_year.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    estimates = read_estimates(_estimate_json(tmp_path, str(table), "--by", "year"))
+    assert [e.year for e in estimates] == [2022, 2023]  # not the estimate pooled over years
+    assert all(e.observed == 2744 for e in estimates)

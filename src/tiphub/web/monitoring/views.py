@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from tiphub.web.accounts import policy
 from tiphub.web.monitoring import services
 from tiphub.web.monitoring.models import Release
-from tiphub.web.pages.statistics import AGE_LABELS, SEX_LABELS, Cell
+from tiphub.web.pages.statistics import AGE_LABELS, FORMS, SEX_LABELS, Cell
 
 if TYPE_CHECKING:
     from tiphub.exchange.publication import Publication
@@ -38,12 +38,7 @@ SDG_COLUMN_LABELS = (
     gettext_lazy("Children (0-17)"),
     gettext_lazy("Adults (18+)"),
 )
-FORM_LABELS = {
-    "sexual": gettext_lazy("Sexual exploitation"),
-    "labour": gettext_lazy("Forced labour, slavery, servitude"),
-    "organ": gettext_lazy("Organ removal"),
-    "other": gettext_lazy("Other purposes"),
-}
+FORM_LABELS = {flag.removeprefix("form_"): label for flag, label in FORMS.items()}
 MEASURE_STATUS_LABELS = {
     "not_started": gettext_lazy("not started"),
     "in_progress": gettext_lazy("in progress"),
