@@ -122,7 +122,8 @@ def _context(request: HttpRequest, page: str) -> tuple[dict[str, Any], Publicati
 
 
 def _page(request: HttpRequest, page: str, template: str, fill: Any) -> HttpResponse:
-    policy.require(request.user, "indicators.view")
+    """Render an indicator page: the common context, and `fill(pub, year)` when a release exists
+    (the caller has checked `indicators.view`)."""
     context, pub = _context(request, page)
     if pub is not None:
         context.update(fill(pub, context["year"]))
@@ -131,6 +132,7 @@ def _page(request: HttpRequest, page: str, template: str, fill: Any) -> HttpResp
 
 def index(request: HttpRequest) -> HttpResponse:
     """Tiles (SDG 16.2.2 counts and rates, the MSE estimate) and the GLOTIP breakdowns."""
+    policy.require(request.user, "indicators.view")
     from tiphub.exchange import summary
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
@@ -163,6 +165,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def trends(request: HttpRequest) -> HttpResponse:
     """Detected victims by year, with the estimates' intervals and the target; forms; rates."""
+    policy.require(request.user, "indicators.view")
     from tiphub.exchange import summary
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
@@ -206,6 +209,7 @@ def trends(request: HttpRequest) -> HttpResponse:
 
 def targets(request: HttpRequest) -> HttpResponse:
     """Baselines, milestones and targets with the published current value and progress."""
+    policy.require(request.user, "indicators.view")
     from tiphub.exchange import summary
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
@@ -220,6 +224,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 
 def plan(request: HttpRequest) -> HttpResponse:
     """The GPA's pillars, the national action plan's measures, programme results chains."""
+    policy.require(request.user, "indicators.view")
     from tiphub.exchange import summary
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
@@ -267,6 +272,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 def downloads(request: HttpRequest) -> HttpResponse:
     """The files of the release and its disclosure-control report; the history of releases."""
+    policy.require(request.user, "indicators.view")
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
         report = pub.report
@@ -396,10 +402,9 @@ def _keep_upload(
 ) -> HttpResponse:
     """Check and keep an uploaded input file (`save(file, name, actor)`); `done(kept)` is the
     message on success. A bad file re-shows the page with the reader's message (file, row,
-    column, reason); nothing is kept then."""
+    column, reason); nothing is kept then. The caller has checked `indicators.manage`."""
     from tiphub.indicators.inputs import InputError
 
-    policy.require(request.user, "indicators.manage")
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
         return _invalid(request, key, form)
@@ -415,6 +420,7 @@ def _keep_upload(
 
 @require_POST
 def upload_population(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "indicators.manage")
     return _keep_upload(
         request,
         PopulationForm,
@@ -429,6 +435,7 @@ def upload_population(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def upload_estimate(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "indicators.manage")
     return _keep_upload(
         request,
         EstimateForm,
