@@ -131,3 +131,9 @@ def test_reads_one_estimate_per_year_from_tiphub_estimate_by_year(tmp_path: Path
     estimates = read_estimates(_estimate_json(tmp_path, str(table), "--by", "year"))
     assert [e.year for e in estimates] == [2022, 2023]  # not the estimate pooled over years
     assert all(e.observed == 2744 for e in estimates)
+
+
+def test_an_open_interval_is_refused_with_its_reason() -> None:
+    doc = {"observed": 10, "dark_figure": 5, "total": 15, "ci": {"low": 12, "high": None}}
+    with pytest.raises(InputError, match=r"est.json: estimate 1: the interval is open"):
+        read_estimates(io.BytesIO(json.dumps(doc).encode()), name="est.json")

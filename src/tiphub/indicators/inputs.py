@@ -180,6 +180,11 @@ def read_estimates(source: Source, name: str | None = None) -> list[Estimate]:
         ci = item.get("ci")
         if not isinstance(ci, dict):
             raise InputError(f"{where}: field 'ci' must be an object with low, high, level")
+        if ci.get("high", 0) is None:
+            raise InputError(
+                f"{where}: the interval is open (ci.high is null): an estimate without an upper "
+                "bound is not published"
+            )
         low, high = _number(ci, "low", f"{where}: ci"), _number(ci, "high", f"{where}: ci")
         total = _number(item, "total", where)
         if not low <= total <= high:
