@@ -22,6 +22,7 @@ RECORD_ROLES = AGENCY_ROLES
 SUBMISSION_ROLES = {"data_officer", "supervisor"}
 STATS_ROLES = AGENCY_ROLES | {"statistician"}
 INDICATOR_ROLES = {"statistician", "supervisor"}  # published aggregates, never an identity
+ANALYSIS_ROLES = {"statistician"}  # linkage runs and estimates: aggregates and diagnostics
 ALL_ROLES = set(roles())
 
 #: url name -> (object kind in the URL or None, roles that get 200, status for the others)
@@ -59,6 +60,12 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "monitoring:estimate": (None, set(), 405),
     "monitoring:estimate-retire": (None, set(), 405),
     "monitoring:release-new": (None, set(), 405),
+    "estimation:index": (None, ANALYSIS_ROLES, 403),
+    "estimation:run": (None, set(), 405),  # POST only (tests/web/test_estimation_page.py)
+    "estimation:detail": ("estimate", ANALYSIS_ROLES, 403),
+    "estimation:sensitivity": ("estimate", ANALYSIS_ROLES, 403),
+    "estimation:download": ("estimate", ANALYSIS_ROLES, 403),
+    "estimation:use": ("estimate", set(), 405),
     **{
         f"monitoring:download-{fmt}": (None, INDICATOR_ROLES, 403)
         for fmt in (
@@ -75,6 +82,23 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
 
 #: URLs anyone may open without logging in (explicit opt-outs of LoginRequiredMiddleware).
 PUBLIC = {"accounts:login", "set_language"}
+#: Objects of a URL that belong to one agency (tried with the user's own and another agency's);
+#: the other kinds are national (linkage runs, estimates) and tried once.
+AGENCY_KINDS = {"record", "submission"}
+
+
+@pytest.fixture
+def national(role_users: dict[str, Any]) -> dict[str, Any]:
+    """National objects of the analysis pages: an estimate."""
+    from pathlib import Path
+
+    from tiphub.web.analysis.estimates import EstimateParameters, run_estimate
+
+    western = Path(__file__).resolve().parents[1] / "data" / "mse" / "Western.csv"
+    estimate = run_estimate(
+        role_users["statistician"], EstimateParameters(), histories=western.read_bytes()
+    )
+    return {"estimate": estimate}
 
 
 def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
@@ -105,12 +129,16 @@ def test_every_url_has_a_stated_policy() -> None:
     assert not unnamed, f"unnamed URL patterns cannot be checked: {unnamed}"
 
 
-def _url(route: str, kind: str | None, stored: dict[str, Any], agency: str) -> str:
+def _url(
+    route: str, kind: str | None, stored: dict[str, Any], agency: str, national: Any = None
+) -> str:
     path = "/" + route.replace("^", "").replace("$", "")
     if kind == "record":
         return path.replace("<int:pk>", str(stored[agency]["records"][0].pk))
     if kind == "submission":
         return path.replace("<int:pk>", str(stored[agency]["submission"].pk))
+    if kind is not None:
+        return path.replace("<int:pk>", str(national[kind].pk))
     return path
 
 
@@ -121,7 +149,11 @@ def _foreign_markers(stored: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("role", sorted(roles()))
 def test_role_reaches_exactly_what_the_policy_allows(
-    role: str, role_users: dict[str, Any], stored: dict[str, Any], indicator_release: Any
+    role: str,
+    role_users: dict[str, Any],
+    stored: dict[str, Any],
+    indicator_release: Any,
+    national: dict[str, Any],
 ) -> None:
     from tiphub.web.audit.models import AuditEvent
 
@@ -129,8 +161,8 @@ def test_role_reaches_exactly_what_the_policy_allows(
     problems: list[str] = []
     for name, route in site_urls():
         kind, allowed, denied_status = EXPECTED[name]
-        for agency in (OWN, OTHER) if kind else (OWN,):
-            url = _url(route, kind, stored, agency)
+        for agency in (OWN, OTHER) if kind in AGENCY_KINDS else (OWN,):
+            url = _url(route, kind, stored, agency, national)
             response = client.get(url)
             if role not in allowed:
                 expected = denied_status
@@ -152,14 +184,16 @@ def test_role_reaches_exactly_what_the_policy_allows(
     assert denials.exists() == (role in AGENCY_ROLES)
 
 
-def test_anonymous_reaches_only_the_public_pages(stored: dict[str, Any]) -> None:
+def test_anonymous_reaches_only_the_public_pages(
+    stored: dict[str, Any], national: dict[str, Any]
+) -> None:
     from django.test import Client
 
     client = Client()
     problems = []
     for name, route in site_urls():
         kind = EXPECTED[name][0]
-        url = _url(route, kind, stored, OWN)
+        url = _url(route, kind, stored, OWN, national)
         response = client.get(url)
         if name in PUBLIC:
             ok = response.status_code in {200, 302}

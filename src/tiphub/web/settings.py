@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tiphub.web.pages",
     "tiphub.web.monitoring",
     "tiphub.web.screening",
+    "tiphub.web.analysis",
 ]
 
 MIDDLEWARE = [

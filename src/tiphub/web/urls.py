@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("tiphub.web.pages.urls")),
     path("accounts/", include("tiphub.web.accounts.urls")),
     path("indicators/", include("tiphub.web.monitoring.urls")),
+    path("estimation/", include("tiphub.web.analysis.estimation_urls")),
     path("", include("tiphub.web.screening.urls")),
     path("api/v1/", include("tiphub.web.api.urls")),
     # The schema answers 401/403 itself (session or token), like the rest of the API.

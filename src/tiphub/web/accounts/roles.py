@@ -35,6 +35,10 @@ ACTIONS = frozenset(
         "indicators.export",
         "indicators.manage",
         "screening.use",
+        "estimation.run",
+        "linkage.run",
+        "linkage.submit",
+        "linkage.consent",
     }
 )
 
