@@ -52,12 +52,14 @@ def registry_frame() -> pd.DataFrame:
 
 
 def data_fingerprint() -> str:
-    """Changes whenever a record is added, changed or removed (a release is then out of date)."""
+    """Changes whenever a record is added, changed or removed, or linkage changes who is who
+    (a release is then out of date)."""
     from tiphub.web.registry.models import VictimRecord
+    from tiphub.web.registry.services import person_map_version
 
     agg = VictimRecord.objects.aggregate(n=Count("pk"), top=Max("pk"), last=Max("updated_at"))
     last = agg["last"].isoformat() if agg["last"] else ""
-    return f"{agg['n']}:{agg['top'] or 0}:{last}"
+    return f"{agg['n']}:{agg['top'] or 0}:{last}:{person_map_version()}"
 
 
 def plan_file() -> Path | None:

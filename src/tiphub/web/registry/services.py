@@ -3,6 +3,8 @@
 - `import_file(path, agency_code, actor)`: validate with the data standard, then store all or
   nothing in one transaction (re-importing an agency's record ids updates them).
 - `get_record(actor, pk)`: one record with its identifying fields decrypted; audited.
+- `read_identities(actor, agencies, purpose=...)`: identities of many records for processing on
+  the server (plaintext linkage); each read audited.
 - `blind_index_filter(...)`: a queryset filter for exact search by name, date of birth, document.
 - `statistical_frame()`: the non-identifying frame of docs/contracts.md section 2.
 - `export_ctdc(out, agency_code=None, actor=None)`: the CTDC 2024 layout; audited as an export.
@@ -564,6 +566,61 @@ def get_record(
     )
 
 
+def read_identities(
+    actor: Any, agency_codes: Iterable[str], *, purpose: str
+) -> Iterator[RevealedRecord]:
+    """The identities (L-ID fields) of every record of `agency_codes`, for processing on the
+    server that shows them to no one (plaintext linkage of agencies that consented to it).
+
+    The caller has authorised the purpose; a user `actor` is recorded as the reader, not asked
+    for `record.view` (no value reaches them). Every record read is audited as `record.read`
+    with `purpose` and the fields revealed, in batches (one lock per batch), before the batch's
+    identities are handed out. The narrative (L-SC) is never opened.
+    """
+    wanted = VictimRecord.objects.filter(agency__code__in=list(agency_codes))
+    pks = list(wanted.order_by("pk").values_list("pk", flat=True))
+    cipher = keys.field_cipher()
+    for chunk in _chunks(pks, BATCH_SIZE):
+        batch = VictimRecord.objects.filter(pk__in=chunk).select_related("agency").order_by("pk")
+        yield from _reveal_batch(actor, list(batch), cipher, purpose)
+
+
+def _reveal_batch(
+    actor: Any, batch: list[VictimRecord], cipher: Any, purpose: str
+) -> list[RevealedRecord]:
+    revealed = []
+    events = []
+    for record in batch:
+        identity, _ = protection.open_identity(
+            cipher,
+            agency_pk=record.agency_id,
+            record_id=record.record_id,
+            identity_ct=record.identity_ct,
+            sensitive_ct=record.sensitive_ct,
+            want_identity=True,
+            want_sensitive=False,
+        )
+        clear = {"record_id": record.record_id, "agency": record.agency.code}
+        clear.update({name: getattr(record, name) for name in intake.CLEAR_COLUMNS})
+        revealed.append(
+            RevealedRecord(record.pk, record.agency.code, record.record_id, clear, identity, {})
+        )
+        events.append(
+            EventSpec(
+                actor=actor,
+                action="record.read",
+                object_type=RECORD_TYPE,
+                object_id=str(record.pk),
+                agency=record.agency.code,
+                fields=tuple(sorted(identity)),
+                purpose=purpose,
+                details={"record_id": record.record_id},
+            )
+        )
+    record_events(events, fetch=False)
+    return revealed
+
+
 def _allowed(
     actor: Any, record: VictimRecord, identity: bool, sensitive: bool, purpose: str
 ) -> tuple[bool, bool]:
@@ -626,8 +683,30 @@ _FRAME_TEXT_UNKNOWN_AS_NONE = (
 )
 
 
+def _person_map() -> Any:
+    """The linkage stage's record -> person map in force (`tiphub.web.analysis.persons`), or
+    None when it is not installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("tiphub.web.analysis"):
+        return None
+    from tiphub.web.analysis import persons
+
+    return persons
+
+
+def person_map_version() -> str:
+    """Changes when linkage changes who is who (a new run); '' without linkage."""
+    persons = _person_map()
+    return persons.version() if persons is not None else ""
+
+
 def statistical_frame(agencies: Iterable[str] | None = None) -> pd.DataFrame:
-    """One row per stored record, no identifying column (docs/contracts.md section 2)."""
+    """One row per stored record, no identifying column (docs/contracts.md section 2).
+
+    Once linkage has run, a `person_id` column names each record's person (the latest run's
+    map; None for a record it did not link), so that counts are of unique persons.
+    """
     import pandas as pd
 
     records = VictimRecord.objects.all()
@@ -643,6 +722,11 @@ def statistical_frame(agencies: Iterable[str] | None = None) -> pd.DataFrame:
     frame["is_child"] = frame["is_child"].astype("boolean")
     for flag in ("form_sexual", "form_labour", "form_organ", "form_other"):
         frame[flag] = frame[flag].astype("bool")
+    persons = _person_map()
+    person_ids = persons.current_person_ids() if persons is not None else None
+    if person_ids is not None:
+        frame["person_id"] = frame["record_pk"].map(person_ids).astype(object)
+        frame["person_id"] = frame["person_id"].where(frame["person_id"].notna(), None)
     return frame
 
 
