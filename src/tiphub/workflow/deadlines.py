@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from tiphub.workflow.calendar import add_offset
-from tiphub.workflow.events import Event
+from tiphub.workflow.events import DATED_EVENTS, Event
 from tiphub.workflow.profile import DeadlineRule, JurisdictionProfile
 from tiphub.workflow.roles import Role
 
@@ -93,12 +93,21 @@ def _open_triggers(rule: DeadlineRule, timeline: list[Event]) -> list[Event]:
         stopped = any(
             event.name in rule.done_when
             and (event.key == key or event.key == "")
-            and (event.at > trigger.at if event.name in rule.trigger else event.at >= trigger.at)
+            and _after(event, trigger, rule)
             for event in timeline
         )
         if not stopped:
             open_.append(trigger)
     return open_
+
+
+def _after(stop: Event, trigger: Event, rule: DeadlineRule) -> bool:
+    """Does `stop` come late enough to stop the timer that `trigger` started?"""
+    if trigger.name in DATED_EVENTS:
+        return True
+    if stop.name in rule.trigger:  # a recurring timer: the same event starts the next round
+        return stop.at > trigger.at
+    return stop.at >= trigger.at
 
 
 def _task(

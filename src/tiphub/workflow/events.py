@@ -43,10 +43,27 @@ KNOWN_EVENTS = frozenset(
         "consent.given",
         "consent.reviewed",
         "consent.withdrawn",
+        "consent.adult_reconsent",
         "support.plan_approved",
         "support.plan_reviewed",
         "case.closed",
         "case.reopened",
+    }
+)
+
+#: events dated at a due date rather than when something happened (an expiry, a scheduled visit,
+#: the end of the recovery period): any matching stop event, even an earlier one, stops their timer
+#: (a permit renewed before it expires; a CG decided early at the person's request). The web app
+#: keys them by the dated thing's identity and date, e.g. "permit-7:2027-12-31", so a renewed permit
+#: with a new expiry date starts a fresh timer.
+DATED_EVENTS = frozenset(
+    {
+        "recovery_period.ends",
+        "child.bid_review",
+        "person.turns_18",
+        "permit.expires",
+        "return.risk_assessment_expires",
+        "followup.due",
     }
 )
 
