@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseworkConfig(AppConfig):
+    name = "tiphub.web.casework"
+    label = "casework"
+    verbose_name = "NRM casework"
+
+    def ready(self) -> None:
+        from tiphub.web.pages.nav import NavItem, register
+
+        register(NavItem("casework", _("My tasks"), "casework:tasks", "case.list", order=12))
+        register(NavItem("cases", _("Cases"), "casework:cases", "case.list", order=14))
+        register(
+            NavItem(
+                "referrals", _("Referral inbox"), "casework:referrals", "referral.view", order=16
+            )
+        )
