@@ -83,7 +83,7 @@ def sections_for(user: Any, case: m.Case) -> frozenset[str]:
         sections = set()
         for purpose in shared_purposes(user, case):
             sections |= set(profiles["purposes"].get(purpose, ()))
-    levels = policy.visible_levels(user)
+    levels = role.levels  # the role's field profile (case roles need no record.* permission)
     if "L-ID" not in levels:
         sections.discard("identity")
     if "L-SC" not in levels:

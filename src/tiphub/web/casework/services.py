@@ -10,10 +10,10 @@ the registry's statistical record of the case in step.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +37,54 @@ IDENTITY_FIELDS = ("given_name", "family_name", "other_names", "date_of_birth", 
 class CaseworkError(Exception):
     """A request the casework layer refuses; `reasons` say why in words (never an identity)."""
 
-    def __init__(self, message: str, reasons: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        reasons: Iterable[str] = (),
+        refusal: tuple[m.Case, str, str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.reasons = tuple(reasons) or (message,)
+        #: (case, track, transition, alerts) of a refused transition, to audit after a rollback.
+        self.refusal = refusal
         super().__init__(message if not reasons else f"{message}: " + "; ".join(self.reasons))
+
+
+def _audit_refusal(user: Any, error: CaseworkError) -> None:
+    if error.refusal is None:
+        return
+    case, track, name, alerts = error.refusal
+    record_event(
+        user,
+        "case.transition",
+        case,
+        outcome="rejected",
+        purpose="casework",
+        details={"track": track, "transition": name, "reasons": list(error.reasons)},
+    )
+    for message in alerts:
+        m.Alert.objects.create(
+            case=case,
+            message=message[:500],
+            severity="high",
+            roles=["case_worker", "immigration_officer", "supervisor"],
+            created_at=now(),
+        )
+
+
+def command[**P, R](func: Callable[P, R]) -> Callable[P, R]:
+    """Run a command in one transaction; a refused transition inside it rolls everything back
+    but its refusal (and any alert it raised) is still audited, after the rollback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        except CaseworkError as error:
+            _audit_refusal(args[0] if args else None, error)
+            raise
+
+    return wrapper
 
 
 # --- configuration: profile and clock --------------------------------------------------------
@@ -214,7 +259,7 @@ def _reference(at: datetime) -> str:
     return f"NRM-{at.year}-{uuid.uuid4().hex[:8].upper()}"
 
 
-@transaction.atomic
+@command
 def open_case(
     user: Any,
     *,
@@ -373,24 +418,11 @@ def apply_transition(
     )  # fmt: skip
     outcome = workflow().attempt(facts, request)
     if not outcome.allowed:
-        with transaction.atomic():
-            record_event(
-                user,
-                "case.transition",
-                case,
-                outcome="rejected",
-                purpose="casework",
-                details={"track": track, "transition": name, "reasons": list(outcome.reasons)},
-            )
-            for message in outcome.alerts:
-                m.Alert.objects.create(
-                    case=case,
-                    message=message[:500],
-                    severity="high",
-                    roles=["case_worker", "immigration_officer", "supervisor"],
-                    created_at=request.at,
-                )
-        raise CaseworkError(f"{track}.{name} refused", outcome.reasons)
+        error = CaseworkError(
+            f"{track}.{name} refused", outcome.reasons, (case, track, name, outcome.alerts)
+        )
+        _audit_refusal(user, error)  # a `command` that rolls back audits it again afterwards
+        raise error
     with transaction.atomic():
         _persist(user, case, request, outcome, decision, referral, tracing)
     return outcome
@@ -594,23 +626,41 @@ def refer(
         raise CaseworkError(f"unknown referral purpose {purpose!r} (known: {sorted(profiles)})")
     if to_agency.pk == case.agency_id:
         raise CaseworkError("a referral goes to another agency; assign within your own")
-    with transaction.atomic():
-        referral = m.Referral.objects.create(
-            case=case,
-            kind=kind,
-            from_agency=case.agency,
-            to_agency=to_agency,
-            to_user=to_user,
-            purpose=purpose,
-            view_profile=view,
-            consent_override=consent_override,
-            created_at=now(),
-            sent_by=user,
-        )
-        apply_transition(
-            user, case, "referral", "send", referral=referral,
-            consent_override=consent_override, reason=reason,
-        )  # fmt: skip
+    return _send(user, case, to_agency, purpose, kind, view, consent_override, reason, to_user)
+
+
+@command
+def _send(
+    user: Any,
+    case: m.Case,
+    to_agency: Agency,
+    purpose: str,
+    kind: str,
+    view: str,
+    consent_override: bool,
+    reason: str,
+    to_user: Any,
+) -> m.Referral:
+    referral = m.Referral.objects.create(
+        case=case,
+        kind=kind,
+        from_agency=case.agency,
+        to_agency=to_agency,
+        to_user=to_user,
+        purpose=purpose,
+        view_profile=view,
+        consent_override=consent_override,
+        created_at=now(),
+        sent_by=user,
+    )
+    apply_transition(
+        user, case, "referral", "send", referral=referral,
+        consent_override=consent_override, reason=reason,
+    )  # fmt: skip
+    case.refresh_from_db()
+    if purpose == "nrm_decision" and case.identification_state == "presumed_victim":
+        # the NRM referral is the identification track's `refer` (starts the RG timer)
+        apply_transition(user, case, "identification", "refer")
     referral.refresh_from_db()
     return referral
 
@@ -652,7 +702,7 @@ def _changed(user: Any, case: m.Case, fields: list[str], purpose: str, **details
     refresh_tasks(case)
 
 
-@transaction.atomic
+@command
 def record_consent(
     user: Any,
     case: m.Case,
@@ -686,7 +736,7 @@ def record_consent(
     return consent
 
 
-@transaction.atomic
+@command
 def withdraw_consent(user: Any, consent: m.Consent) -> None:
     _require(user, "case.edit", consent.case, shared_ok=True)
     consent.withdrawn_at = now()
@@ -694,7 +744,7 @@ def withdraw_consent(user: Any, consent: m.Consent) -> None:
     _changed(user, consent.case, ["consent"], "consent", consent=consent.pk, withdrawn=True)
 
 
-@transaction.atomic
+@command
 def start_service(user: Any, case: m.Case, service_type: str) -> m.Service:
     _require(user, "case.edit", case, shared_ok=True)
     at = now()
@@ -707,7 +757,7 @@ def start_service(user: Any, case: m.Case, service_type: str) -> m.Service:
     return service
 
 
-@transaction.atomic
+@command
 def record_needs_assessment(user: Any, case: m.Case) -> None:
     """The caseworker assesses needs (support track); remembered for the four-eyes approval."""
     apply_transition(user, case, "support", "assess_needs")
@@ -716,7 +766,7 @@ def record_needs_assessment(user: Any, case: m.Case) -> None:
     case.save(update_fields=["plan_assessed_by"])
 
 
-@transaction.atomic
+@command
 def record_risk_assessment(
     user: Any,
     case: m.Case,
@@ -744,7 +794,7 @@ def record_risk_assessment(
     return assessment
 
 
-@transaction.atomic
+@command
 def update_return_plan(user: Any, case: m.Case, **fields: Any) -> m.ReturnPlan:
     _require(user, "case.edit", case, shared_ok=True)
     plan, _ = m.ReturnPlan.objects.get_or_create(case=case)
@@ -757,7 +807,7 @@ def update_return_plan(user: Any, case: m.Case, **fields: Any) -> m.ReturnPlan:
     return plan
 
 
-@transaction.atomic
+@command
 def appoint_guardian(
     user: Any,
     case: m.Case,
@@ -786,7 +836,7 @@ def appoint_guardian(
     return appointment
 
 
-@transaction.atomic
+@command
 def record_best_interests(
     user: Any,
     case: m.Case,
@@ -826,7 +876,7 @@ def record_best_interests(
     return record
 
 
-@transaction.atomic
+@command
 def record_permit(
     user: Any,
     case: m.Case,
@@ -897,7 +947,7 @@ def record_follow_up(
 # --- tracing ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@command
 def open_tracing(
     user: Any,
     case: m.Case,
