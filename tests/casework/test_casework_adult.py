@@ -48,9 +48,7 @@ def test_adult_labour_case_from_screening_to_conclusive_grounds(
     # no consent, no referral: refused with the reason, and the refusal is audited
     with pytest.raises(CaseworkError) as refused:
         services.refer(police, case, agencies["ATU"], "nrm_decision")
-    assert refused.value.reasons == (
-        "no valid consent covers share_with_agency:ATU, refer_to_nrm",
-    )
+    assert refused.value.reasons == ("no valid consent covers share_with_agency:ATU, refer_to_nrm",)
     assert AuditEvent.objects.filter(action="case.transition", outcome="rejected").exists()
     assert not case.referrals.exists()
 

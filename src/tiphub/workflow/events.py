@@ -29,6 +29,7 @@ KNOWN_EVENTS = frozenset(
         "child.bia_done",
         "child.bid_decided",
         "child.bid_review",
+        "child.bid_reviewed",
         "child.aged_out",
         "person.turns_18",
         "permit.expires",

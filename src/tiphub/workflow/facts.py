@@ -182,6 +182,7 @@ class CaseFacts:
     guardian: Guardian | None = None
     return_plan: ReturnPlan = field(default_factory=ReturnPlan)
     person_requests_return: bool = False
+    #: referrals sent and not yet answered (accepted ones are ongoing services, e.g. follow-up).
     open_referrals: int = 0
     followups_scheduled: int = 0
     follow_up_consent_recorded: bool = False

@@ -141,7 +141,9 @@ def identification_final_or_requested(ctx: GuardContext) -> str | None:
 def no_open_referrals(ctx: GuardContext) -> str | None:
     if ctx.facts.open_referrals == 0:
         return None
-    return f"{ctx.facts.open_referrals} referral(s) are still open; close or revoke them first"
+    return (
+        f"{ctx.facts.open_referrals} referral(s) still await an answer; wait for it or revoke them"
+    )
 
 
 def followup_ready(ctx: GuardContext) -> str | None:

@@ -231,7 +231,7 @@ def facts_of(case: m.Case, *, date_of_birth: date | None = None) -> wf.CaseFacts
             plan.cross_border_consent,
         ),
         person_requests_return=case.person_requests_return,
-        open_referrals=case.referrals.filter(status__in=("sent", "accepted")).count(),
+        open_referrals=case.referrals.filter(status="sent").count(),
         followups_scheduled=case.followups.filter(done_at__isnull=True).count(),
         follow_up_consent_recorded=case.follow_up_consent_recorded,
         at_risk=case.at_risk,
@@ -1001,9 +1001,12 @@ def case_events(case: m.Case) -> list[wf.Event]:
         events.append(wf.Event("consent.given", consent.valid_from, str(consent.pk)))
         if consent.withdrawn_at is not None:
             events.append(wf.Event("consent.withdrawn", consent.withdrawn_at, str(consent.pk)))
-    bid = case.best_interests.filter(kind="BID").exclude(review_date__isnull=True).last()
-    if bid is not None:
-        events.append(wf.Event("child.bid_review", _aware(bid.review_date), str(bid.pk)))  # type: ignore[arg-type]
+    bids = list(case.best_interests.filter(kind="BID"))
+    for earlier, later in zip(bids, bids[1:], strict=False):
+        events.append(wf.Event("child.bid_reviewed", later.decided_at, str(earlier.pk)))
+    if bids and bids[-1].review_date is not None:
+        review = _aware(bids[-1].review_date)
+        events.append(wf.Event("child.bid_review", review, str(bids[-1].pk)))  # type: ignore[arg-type]
     return events
 
 
