@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, wraps
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -1002,7 +1003,7 @@ def case_events(case: m.Case) -> list[wf.Event]:
         if consent.withdrawn_at is not None:
             events.append(wf.Event("consent.withdrawn", consent.withdrawn_at, str(consent.pk)))
     bids = list(case.best_interests.filter(kind="BID"))
-    for earlier, later in zip(bids, bids[1:], strict=False):
+    for earlier, later in pairwise(bids):
         events.append(wf.Event("child.bid_reviewed", later.decided_at, str(earlier.pk)))
     if bids and bids[-1].review_date is not None:
         review = _aware(bids[-1].review_date)
