@@ -71,6 +71,15 @@ def visible_cases(user: Any) -> QuerySet[m.Case]:
     return cases.filter(Q(agency_id=agency_id) | Q(pk__in=shared.values("case_id"))).distinct()
 
 
+def role_may_see(user: Any, section: str) -> bool:
+    """Whether the user's role sees `section` of its own agency's cases at all."""
+    role = policy.role_of(user)
+    if role is None:
+        return False
+    profiles = view_profiles()
+    return section in profiles["roles"].get(role.code, profiles["full"])
+
+
 def sections_for(user: Any, case: m.Case) -> frozenset[str]:
     """The sections of `case` this user may see (empty: none at all)."""
     profiles = view_profiles()
@@ -142,8 +151,9 @@ def referral_inbox(user: Any) -> QuerySet[m.Referral]:
     agency_id = policy.agency_id_of(user)
     if agency_id is None:
         return m.Referral.objects.none()
+    incoming = Q(to_agency_id=agency_id) & ~Q(status="draft")  # a draft is not sent yet
     return m.Referral.objects.select_related("case", "from_agency", "to_agency").filter(
-        Q(to_agency_id=agency_id) | Q(from_agency_id=agency_id)
+        incoming | Q(from_agency_id=agency_id)
     )
 
 
