@@ -158,13 +158,14 @@ def referral_inbox(user: Any) -> QuerySet[m.Referral]:
 
 
 def tasks_for(user: Any) -> QuerySet[m.Task]:
-    """Open deadline tasks of the cases the user reaches, for the roles the user acts as."""
+    """Open deadline tasks of the cases the user reaches, for the roles the user acts as
+    (a rule names its target roles: the RG deadline is the competent authority's)."""
     role = policy.role_of(user)
     if role is None:
         return m.Task.objects.none()
     tasks = m.Task.objects.filter(open=True, case__in=visible_cases(user)).select_related("case")
     wanted = set(role.casework_roles)
-    ids = [t.pk for t in tasks if wanted & set(t.roles) or t.case.owner_id == user.pk]
+    ids = [t.pk for t in tasks if wanted & set(t.roles)]
     return m.Task.objects.filter(pk__in=ids).select_related("case").order_by("due_at")
 
 

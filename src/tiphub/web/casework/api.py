@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from tiphub.web.casework import access, services
 from tiphub.web.casework import models as m
 from tiphub.web.casework.services import CaseworkError, Decision
-from tiphub.web.casework.views import DECISIONS, TRACKS
+from tiphub.web.casework.views import DECISIONS, TRACKS, _probe
 from tiphub.workflow import Track
 
 
@@ -157,7 +157,10 @@ class CaseTransition(APIView):
         facts = services.facts_of(view.case)
         engine = services.workflow()
         body = {
-            track: engine.available(facts, actor, Track(track))
+            track: {
+                move.name: engine.reasons(facts, _probe(track, move.name, actor))
+                for move in engine.machine(Track(track)).from_state(view.case.state(track))
+            }
             for track in TRACKS
             if view.shows(track)
         }

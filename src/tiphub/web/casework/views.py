@@ -99,6 +99,18 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/case_new.html", {"form": form})
 
 
+def _probe(track: str, name: str, actor: wf.Actor) -> wf.Request:
+    """A request as the form will send it: the reason and decision the user is about to enter
+    count as given, so the page lists only what else stands in the way."""
+    decision = None
+    if name in DECISIONS:
+        kind, outcome = DECISIONS[name]
+        decision = wf.DecisionRecord(kind, outcome, "to be entered", "to be entered")
+    return wf.Request(
+        wf.Track(track), name, actor, services.now(), reason="to be entered", decision=decision
+    )
+
+
 def _track_panels(request: HttpRequest, view: access.CaseView) -> list[dict[str, Any]]:
     can_act = policy.can(request.user, "case.transition")
     actor = services.actor_of(request.user) if can_act else None
@@ -110,12 +122,12 @@ def _track_panels(request: HttpRequest, view: access.CaseView) -> list[dict[str,
             continue
         panel: dict[str, Any] = {"track": track, "state": view.case.state(track), "moves": []}
         if actor is not None and actor.roles:
-            for name, reasons in engine.available(facts, actor, wf.Track(track)).items():
-                role_refusal = reasons and reasons[0].startswith(f"'{name}' is done by")
-                if role_refusal:
+            for move in engine.machine(wf.Track(track)).from_state(view.case.state(track)):
+                reasons = engine.reasons(facts, _probe(track, move.name, actor))
+                if reasons and reasons[0].startswith(f"'{move.name}' is done by"):
                     continue  # not this user's transition: not shown
                 panel["moves"].append(
-                    {"name": name, "reasons": reasons, "decision": name in DECISIONS}
+                    {"name": move.name, "reasons": reasons, "decision": move.name in DECISIONS}
                 )
         panels.append(panel)
     return panels
