@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tiphub.web.casework.services import Decision, ScreeningOutcome
+
+START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # a Monday
 
 #: Invented names found nowhere else, to prove they never reach a dump, a log or an export.
 CANARY_GIVEN, CANARY_FAMILY = "Ozzelbrand", "Quintevaar-Mbeki"

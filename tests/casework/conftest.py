@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from casework_support import START
 from django.contrib.auth import get_user_model
 
 from tiphub.workflow import FrozenClock, SystemClock
-
-START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # a Monday
 
 
 @pytest.fixture(autouse=True)
