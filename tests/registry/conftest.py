@@ -18,3 +18,24 @@ def intake_file(tmp_path: Path) -> Callable[..., Path]:
         return write_intake(target, CANARY_ROWS if rows is None else rows)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keyring_cache() -> None:
+    """Each test checks the key file against its own database (the cache is per process)."""
+    from tiphub.web.registry import keys
+
+    keys.forget()
+
+
+@pytest.fixture
+def private_key_file(tmp_path: Path, settings: Any) -> Path:
+    """A key file of this test's own (for tests that rotate or replace keys)."""
+    from tiphub.web.crypto import create_keyring
+    from tiphub.web.registry import keys
+
+    path = tmp_path / "keys" / "field.key"
+    create_keyring(path)
+    settings.FIELD_KEY_FILE = path
+    keys.forget()
+    return path

@@ -4,6 +4,7 @@ import base64
 import json
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -159,13 +160,13 @@ def test_json_documents_are_padded(ring) -> None:
     assert (len(short) - 33) % PAD_TO == 0
 
 
+_SHARED_CIPHER = FieldCipher(create_keyring(Path(tempfile.mkdtemp()) / "k"))
+
+
 @given(st.dictionaries(st.sampled_from(["given_name", "narrative", "phone"]), st.text(max_size=60)))
 def test_json_round_trip_any_text(document: dict[str, str]) -> None:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        cipher = FieldCipher(create_keyring(Path(tmp) / "k"))
-        assert cipher.decrypt_json(cipher.encrypt_json(document, ROW), ROW) == document
+    cipher = _SHARED_CIPHER
+    assert cipher.decrypt_json(cipher.encrypt_json(document, ROW), ROW) == document
 
 
 def test_blind_index_is_keyed_and_normalised(ring, tmp_path: Path) -> None:

@@ -454,3 +454,34 @@ def test_report_prints_as_a_rich_table(write_csv: WriteCsv) -> None:
     assert "identification_date" in text
     assert "February 2023 has 28 days" in text
     assert "1 error(s) in 1 data row(s)" in text
+
+
+def test_classic_mac_line_ends(tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"record_id,identification_date\rA,2023-01-01\rB,2023-01-02\r")
+    batch = load_intake(path, today=TODAY)
+    assert batch.ok, batch.report.errors
+    assert [r.record_id for r in batch.records] == ["A", "B"]
+
+
+def test_xlsx_with_wrongly_recorded_dimensions_is_read_whole(tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["record_id", "identification_date", "gender"])
+    sheet.append(["A", "2023-01-01", "F"])
+    good = tmp_path / "good.xlsx"
+    workbook.save(good)
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            target.writestr(item, data)
+    batch = load_intake(bad, today=TODAY)
+    assert batch.ok, batch.report.errors
+    assert batch.records[0].fields["gender"] == "Feminine"

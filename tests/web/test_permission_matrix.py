@@ -39,6 +39,7 @@ REFERRAL_SEND_ROLES = {"caseworker", "supervisor", "first_responder", "child_pro
 
 #: url name -> (object kind in the URL or None, roles that get 200, status for the others)
 EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
+    "pages:home": (None, ALL_ROLES, 403),  # the landing page: aggregates in the user's scope
     "pages:dashboard": (None, STATS_ROLES, 403),
     "pages:records": (None, RECORD_ROLES, 403),
     "pages:record": ("record", RECORD_ROLES, 403),

@@ -51,7 +51,10 @@ def synth(
         task = bar.add_task("Generating the synthetic country", total=2)
         country = generate_country(config)
         bar.advance(task)
-        write_country(country, out)
+        try:
+            write_country(country, out)
+        except OSError as exc:
+            fail(f"cannot write the country to {out}: {exc.strerror or exc}")
         bar.advance(task)
     n_records = sum(len(rows) for rows in country.records.values())
     for agency in country.agencies_by_display_order:

@@ -82,6 +82,7 @@ def run_migrate(*, quiet: bool = False) -> bool:
     from tiphub.web.registry import keys
 
     call_command("migrate", interactive=False, verbosity=0)
+    _private_sqlite_files()
     _ring, created = keys.ensure_key_file()
     if not quiet:
         err_console.print(f"database ready: {masked_database_url()}")
@@ -93,6 +94,18 @@ def run_migrate(*, quiet: bool = False) -> bool:
             highlight=False,
         )
     return created
+
+
+def _private_sqlite_files() -> None:
+    """A SQLite database file (and its WAL) is readable by its owner only."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    name = Path(str(connection.settings_dict["NAME"]))
+    for path in (name, Path(f"{name}-wal"), Path(f"{name}-shm")):
+        if path.exists():
+            path.chmod(0o600)
 
 
 @app.command("migrate")

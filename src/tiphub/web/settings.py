@@ -201,6 +201,8 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: a view is open only to users for whom policy.can(user, view.policy_action).
     "DEFAULT_PERMISSION_CLASSES": ["tiphub.web.api.permissions.PolicyPermission"],
+    # JSON only: the browsable API's inline scripts would break the strict CSP (docs: /api/docs/).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

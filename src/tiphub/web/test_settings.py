@@ -14,5 +14,6 @@ from pathlib import Path
 _private = Path(tempfile.mkdtemp(prefix="tiphub-test-"))
 os.environ["TIPHUB_VAR_DIR"] = str(_private / "var")
 os.environ["TIPHUB_KEY_FILE"] = str(_private / "keys" / "field.key")
+(_private / "var" / "static").mkdir(parents=True)  # STATIC_ROOT, served by WhiteNoise
 
 from tiphub.web.settings import *  # noqa: E402, F403

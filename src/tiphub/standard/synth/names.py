@@ -1,9 +1,10 @@
 """Multi-locale names for the synthetic country, and the ways agencies spell them differently.
 
-Names come from Faker's locale providers (Romanian, Ukrainian, Vietnamese, Filipino, Nigerian,
-Brazilian Portuguese, Spanish). Faker has no Latin-script Thai names and its Albanian locale has no
-person provider, so short lists of common Thai (RTGS romanisation) and Albanian names are kept
-here. These are common names, not data about anyone.
+Names come from Faker's locale providers (Romanian, Ukrainian, Vietnamese, Filipino given names,
+Nigerian, Brazilian Portuguese, Spanish). Faker has no Latin-script Thai names, its Albanian locale
+has no person provider and its Filipino family names are English, so short lists of common Thai
+(RTGS romanisation), Albanian and Filipino family names are kept here. These are common names,
+not data about anyone.
 
 What linkage has to cope with is modelled by `spelling_variant`: transliteration schemes for
 Cyrillic (Oleksandr / Olexandr / Aleksandr), dropped diacritics (Nguyễn / Nguyen, Ștefan /
@@ -30,7 +31,6 @@ class NamePool:
     given_male: tuple[str, ...]
     family_female: tuple[str, ...]
     family_male: tuple[str, ...]
-    family_first: bool = False  # Vietnamese order: family name written first
 
 
 # Which naming culture each citizenship uses (Moldova shares Romanian names).
@@ -73,6 +73,14 @@ THAI_FAMILY = (
     "Saetang", "Srisuk", "Chaiyasit", "Wongsawat", "Kaewkla", "Boonmee", "Charoenkul",
     "Thongdee", "Sukjai", "Rattanakorn", "Phromma", "Inthasorn", "Kongsuk", "Srisawat",
     "Chantarasri", "Phongphan", "Saelim", "Boonyarat", "Thammasat", "Phetchara", "Sirisombat",
+)  # fmt: skip
+# Faker's Filipino locale gives English-language family names; most Filipino family names are
+# Spanish-derived or Tagalog, so a list of common ones replaces them.
+FILIPINO_FAMILY = (
+    "Santos", "Reyes", "Cruz", "Bautista", "Ocampo", "Garcia", "Mendoza", "Torres", "Tomas",
+    "Andrada", "Castillo", "Flores", "Villanueva", "Ramos", "Castro", "Rivera", "Aquino",
+    "Navarro", "Salazar", "Mercado", "Dela Cruz", "De Leon", "Manalo", "Dizon", "Pascual",
+    "Soriano", "Santiago", "Aguilar", "Tolentino", "Macaraeg", "Dimaculangan", "Magbanua",
 )  # fmt: skip
 ALBANIAN_GIVEN_FEMALE = (
     "Arta", "Blerta", "Elona", "Entela", "Ermira", "Flutura", "Jonida", "Klea", "Lindita",
@@ -200,11 +208,17 @@ def name_pool(culture: str, seed: int) -> NamePool:
         return tuple(getattr(fakers[i % len(fakers)], method)() for i in range(POOL_SIZE))
 
     gendered_family = culture in ("ukrainian", "romanian")
+    family_female: tuple[str, ...]
+    family_male: tuple[str, ...]
+    if culture == "filipino":
+        family_female = family_male = FILIPINO_FAMILY
+    else:
+        family_female = draw("last_name_female" if gendered_family else "last_name")
+        family_male = draw("last_name_male" if gendered_family else "last_name")
     return NamePool(
         culture=culture,
         given_female=draw("first_name_female"),
         given_male=draw("first_name_male"),
-        family_female=draw("last_name_female" if gendered_family else "last_name"),
-        family_male=draw("last_name_male" if gendered_family else "last_name"),
-        family_first=culture == "vietnamese",
+        family_female=family_female,
+        family_male=family_male,
     )

@@ -12,56 +12,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.http import Http404
 
 from tiphub.web.accounts import policy
-from tiphub.web.accounts.fields import level_of
+from tiphub.web.accounts.fields import level_of, protected_fields
+from tiphub.web.registry.intake import CLEAR_COLUMNS
+
+if TYPE_CHECKING:
+    from tiphub.web.registry.services import RevealedRecord
 
 #: Clear (non-encrypted) columns of a stored record, in the order pages show them.
-CLEAR_FIELDS = (
+CLEAR_FIELDS = ("record_id", *CLEAR_COLUMNS)
+
+#: What a row of a records list shows (page and API): ids and statistics, never an identity.
+LIST_FIELDS = (
     "record_id",
-    "case_id",
-    "identification_date",
-    "age",
-    "gender",
-    "citizenship",
-    "country_of_exploitation",
-    "region",
-    "document_type",
-    "trafficking_status",
-    "status_decision_org",
-    "exploitation_types",
-    "labour_sectors",
-    "sexual_exploitation_types",
-    "means_of_control",
-    "recruitment_methods",
-    "recruiter_relationship",
-    "exploitation_months",
     "year",
-    "age_years",
-    "is_child",
     "sex",
     "age_group",
-    "age_band",
+    "trafficking_status",
     "form_sexual",
     "form_labour",
     "form_organ",
     "form_other",
-)
-
-#: Identifying columns (ciphertext at rest), decrypted only for the identifying profile.
-PROTECTED_FIELDS = (
-    "given_name",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "phone",
-    "email",
-    "address",
-    "document_number",
-    "narrative",
+    "updated_at",
 )
 
 
@@ -127,23 +103,14 @@ def open_record(user: Any, pk: Any, *, via: str, purpose: str = "") -> OpenedRec
             user, "record.read", record, fields=shown, purpose=purpose or via, details={"via": via}
         )
     visible = policy.mask(user, data)
-    hidden = policy.hidden_fields(user, list(PROTECTED_FIELDS))
+    hidden = policy.hidden_fields(user, list(protected_fields()))
     return OpenedRecord(record=record, fields=visible, hidden=hidden)
 
 
-def _identity_values(revealed: Any) -> dict[str, Any]:
-    """The identifying values out of whatever the registry's `get_record` returns."""
-    if isinstance(revealed, dict):
-        source: dict[str, Any] = revealed
-    else:
-        source = {
-            name: getattr(revealed, name) for name in PROTECTED_FIELDS if hasattr(revealed, name)
-        }
-        for attr in ("identity", "sensitive"):
-            extra = getattr(revealed, attr, None)
-            if isinstance(extra, dict):
-                source.update(extra)
-    return {name: source.get(name) for name in PROTECTED_FIELDS if name in source}
+def _identity_values(revealed: RevealedRecord) -> dict[str, Any]:
+    """The decrypted identifying values of the registry's `RevealedRecord`, in dictionary order."""
+    source = {**revealed.identity, **revealed.sensitive}
+    return {name: source[name] for name in protected_fields() if name in source}
 
 
 @dataclass

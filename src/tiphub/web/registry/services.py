@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tiphub.web.audit.services import EventSpec, record_event, record_events
+from tiphub.web.bulk import insert_rows
 from tiphub.web.registry import intake, keys, protection
 from tiphub.web.registry.models import (
     Agency,
@@ -313,14 +314,21 @@ def _store(
         for record in chunk:
             clear = intake.clear_columns(record)
             identifying = intake.identifying_values(record)
+            fingerprint = protection.fingerprint(ring, active, clear, identifying)
             old = existing.get(record.record_id)
             if old is not None:
-                old_key = old["key_id"] if ring.has(old["key_id"]) else active
-                if old["fingerprint"] == protection.fingerprint(ring, old_key, clear, identifying):
+                same = (
+                    old["fingerprint"] == fingerprint
+                    if old["key_id"] == active
+                    else ring.has(old["key_id"])
+                    and old["fingerprint"]
+                    == protection.fingerprint(ring, old["key_id"], clear, identifying)
+                )
+                if same:
                     unchanged += 1
                     continue
-            prepared.append((record.record_id, clear, identifying, old))
-        _write(agency, submission, prepared, ring, cipher, indexer, now, created_ids, updated)
+            prepared.append((record.record_id, clear, identifying, fingerprint, old))
+        _write(agency, submission, prepared, cipher, indexer, now, created_ids, updated)
         done += len(chunk)
         if progress is not None:
             progress(done, total)
@@ -373,7 +381,7 @@ def _store(
             },
         )
     )
-    record_events(events)
+    record_events(events, fetch=False)
     return ImportResult(
         True,
         agency.code,
@@ -411,11 +419,13 @@ def _pks(agency: Agency, record_ids: list[str]) -> dict[str, int]:
     return out
 
 
+Prepared = tuple[str, dict[str, Any], dict[str, str], str, dict[str, Any] | None]
+
+
 def _write(
     agency: Agency,
     submission: Submission,
-    prepared: list[tuple[str, dict[str, Any], dict[str, str], dict[str, Any] | None]],
-    ring: Any,
+    prepared: list[Prepared],
     cipher: Any,
     indexer: Any,
     now: Any,
@@ -425,48 +435,42 @@ def _write(
     """Encrypt and upsert one batch (INSERT ... ON CONFLICT (agency, record_id) DO UPDATE)."""
     if not prepared:
         return
-    sealed = protection.seal_many(
-        cipher, indexer, [(agency.pk, rid, identifying) for rid, _, identifying, _ in prepared]
-    )
-    changes = _changed_fields(agency, cipher, [p for p in prepared if p[3] is not None])
-    objects = []
-    for (rid, clear, identifying, old), seal in zip(prepared, sealed, strict=True):
-        objects.append(
-            VictimRecord(
-                agency=agency,
-                record_id=rid,
-                submission=submission,
-                key_id=seal.key_id,
-                identity_ct=seal.identity_ct,
-                sensitive_ct=seal.sensitive_ct,
-                bi_full_name=seal.bi_full_name,
-                bi_family_name=seal.bi_family_name,
-                bi_date_of_birth=seal.bi_date_of_birth,
-                bi_document=seal.bi_document,
-                fingerprint=protection.fingerprint(ring, seal.key_id, clear, identifying),
-                created_at=now,
-                updated_at=now,
-                **clear,
+    sealed = protection.seal_many(cipher, indexer, [(agency.pk, p[0], p[2]) for p in prepared])
+    changes = _changed_fields(agency, cipher, [p for p in prepared if p[4] is not None])
+    rows = []
+    for (rid, clear, _identifying, fingerprint, old), seal in zip(prepared, sealed, strict=True):
+        rows.append(
+            (
+                agency.pk,
+                rid,
+                now,
+                *(clear[name] for name in intake.CLEAR_COLUMNS),
+                submission.pk,
+                seal.key_id,
+                seal.identity_ct,
+                seal.sensitive_ct,
+                seal.bi_full_name,
+                seal.bi_family_name,
+                seal.bi_date_of_birth,
+                seal.bi_document,
+                fingerprint,
+                now,
             )
         )
         if old is None:
             created_ids.append(rid)
         else:
             updated.append((rid, changes.get(rid, [])))
-    VictimRecord.objects.bulk_create(
-        objects,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["agency", "record_id"],
-        update_fields=list(_WRITE_COLUMNS),
+    insert_rows(
+        VictimRecord,
+        ("agency", "record_id", "created_at", *_WRITE_COLUMNS),
+        rows,
+        conflict=("agency", "record_id"),
+        update=_WRITE_COLUMNS,
     )
 
 
-def _changed_fields(
-    agency: Agency,
-    cipher: Any,
-    prepared: list[tuple[str, dict[str, Any], dict[str, str], dict[str, Any] | None]],
-) -> dict[str, list[str]]:
+def _changed_fields(agency: Agency, cipher: Any, prepared: list[Prepared]) -> dict[str, list[str]]:
     """For records being updated: the names of the fields whose values change (for the audit)."""
     if not prepared:
         return {}
@@ -477,7 +481,7 @@ def _changed_fields(
         ).values("record_id", *intake.CLEAR_COLUMNS, "identity_ct", "sensitive_ct")
     }
     out: dict[str, list[str]] = {}
-    for rid, clear, identifying, _ in prepared:
+    for rid, clear, identifying, _fingerprint, _old in prepared:
         row = stored[rid]
         changed = [name for name in intake.CLEAR_COLUMNS if row[name] != clear[name]]
         try:
@@ -633,6 +637,15 @@ FRAME_COLUMNS = (
 )
 
 
+_FRAME_TEXT_UNKNOWN_AS_NONE = (
+    "age_band",
+    "citizenship",
+    "country_of_exploitation",
+    "region",
+    "trafficking_status",
+)
+
+
 def statistical_frame(agencies: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per stored record, no identifying column (docs/contracts.md section 2)."""
     import pandas as pd
@@ -643,6 +656,8 @@ def statistical_frame(agencies: Iterable[str] | None = None) -> pd.DataFrame:
     source = [name for name in FRAME_COLUMNS if name not in {"record_pk", "agency"}]
     rows = records.order_by("pk").values_list("pk", "agency__code", *source)
     frame = pd.DataFrame.from_records(list(rows), columns=list(FRAME_COLUMNS))
+    for column in _FRAME_TEXT_UNKNOWN_AS_NONE:  # as the standard's statistical_row has them
+        frame[column] = frame[column].where(frame[column] != "", None)
     frame["record_pk"] = frame["record_pk"].astype("int64")
     frame["year"] = frame["year"].astype("Int64")
     frame["is_child"] = frame["is_child"].astype("boolean")

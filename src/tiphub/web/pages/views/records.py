@@ -40,20 +40,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     records = access.search_records(request.user, terms, via="page")
     records = (
         records.select_related("agency")
-        .only(
-            "pk",
-            "record_id",
-            "agency__code",
-            "year",
-            "sex",
-            "age_group",
-            "trafficking_status",
-            "form_sexual",
-            "form_labour",
-            "form_organ",
-            "form_other",
-            "updated_at",
-        )
+        .only("pk", "agency__code", *access.LIST_FIELDS)
         .order_by("agency_id", "record_id")
     )
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
