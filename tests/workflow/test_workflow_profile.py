@@ -122,3 +122,20 @@ def test_profile_holidays_are_parsed() -> None:
     data["calendar"] = {"holidays": ["25/12/2027"]}
     with pytest.raises(ProfileError, match="not an ISO date"):
         profile_from_mapping(data)
+
+
+def test_workflow_is_a_core_package_without_django() -> None:
+    """docs/development.md: core packages never import Django, tiphub.web or other stages."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tiphub.workflow, tiphub.workflow.engine, tiphub.workflow.deadlines;"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'django' "
+        "or m.startswith('tiphub.web') or m.startswith('tiphub.linkage'));"
+        "print(','.join(bad))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
