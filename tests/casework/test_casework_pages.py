@@ -145,8 +145,17 @@ def test_api_scoped_view_and_refusals(
         {"track": "identification", "name": "refer"},
         content_type="application/json",
     )
-    assert refused.status_code == 409
-    assert refused.json()["refused"] == ["'refer' is done by: first_responder"]
+    assert refused.status_code == 403  # the identification track is not in the shelter's view
+    wrong_role = shelter.post(
+        f"/api/v1/cases/{case.pk}/transitions/",
+        {"track": "support", "name": "approve_plan"},
+        content_type="application/json",
+    )
+    assert wrong_role.status_code == 409
+    assert wrong_role.json()["refused"] == [
+        "'approve_plan' is not possible from 'open' on the support track",
+        "'approve_plan' is done by: supervisor",
+    ]
     done = shelter.post(
         f"/api/v1/cases/{case.pk}/transitions/",
         {"track": "support", "name": "assess_needs"},

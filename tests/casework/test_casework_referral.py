@@ -50,8 +50,11 @@ def test_shelter_sees_needs_not_the_narrative(
     # the shelter can answer and record services, but not decide on identification
     services.respond(shelter, referral, "accept")
     services.start_service(shelter, case, "accommodation")
-    with pytest.raises(CaseworkError, match="is done by"):
+    with pytest.raises(PermissionDenied):  # identification is not in the shelter's view
         services.apply_transition(shelter, case, "identification", "refer")
+    assert AuditEvent.objects.filter(
+        action="access.denied", object_id=str(case.pk), purpose="track identification not in view"
+    ).exists()
     # the recipient cannot refer the case onwards
     with pytest.raises(PermissionDenied):
         services.refer(shelter, case, agencies["CPS"], "shelter")

@@ -129,16 +129,21 @@ def _case_body(view: access.CaseView) -> dict[str, Any]:
     return body
 
 
+def _opened(request: Request, pk: int) -> access.CaseView:
+    """The case through the user's view profile (audited), or 404 (audited as a denial)."""
+    try:
+        return access.open_case(request.user, pk, via="api")
+    except Http404:
+        raise NotFound("No such case.") from None
+
+
 class CaseDetail(APIView):
     """One case through your view profile; every read is audited."""
 
     policy_action = "case.view"
 
     def get(self, request: Request, pk: int) -> Response:
-        try:
-            view = access.open_case(request.user, pk, via="api")
-        except Http404:
-            raise NotFound("No such case.") from None
+        view = _opened(request, pk)
         return Response(_case_body(view))
 
 
@@ -149,10 +154,7 @@ class CaseTransition(APIView):
     policy_action = "case.transition"
 
     def get(self, request: Request, pk: int) -> Response:
-        try:
-            view = access.open_case(request.user, pk, via="api")
-        except Http404:
-            raise NotFound("No such case.") from None
+        view = _opened(request, pk)
         actor = services.actor_of(request.user)
         facts = services.facts_of(view.case)
         engine = services.workflow()
@@ -168,10 +170,7 @@ class CaseTransition(APIView):
 
     @extend_schema(request=TransitionRequestSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        try:
-            view = access.open_case(request.user, pk, via="api")
-        except Http404:
-            raise NotFound("No such case.") from None
+        view = _opened(request, pk)
         given = TransitionRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data

@@ -9,6 +9,14 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from tiphub.web.pages.nav import NavItem, register
+        from tiphub.web.pages.stages import StageStatus, register_status
+
+        register_status(
+            "casework",
+            lambda: StageStatus(
+                True, _("Deadlines from the jurisdiction profile"), "casework:tasks"
+            ),
+        )
 
         register(NavItem("casework", _("My tasks"), "casework:tasks", "case.list", order=12))
         register(NavItem("cases", _("Cases"), "casework:cases", "case.list", order=14))

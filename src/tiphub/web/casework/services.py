@@ -153,6 +153,21 @@ def _require(
     raise PermissionDenied(action)
 
 
+#: the view section a user must see to act on a track (referral answers need only the referral).
+TRACK_SECTIONS = {t: t for t in CASE_TRACKS} | {"tracing": "child"}
+
+
+def _require_section(user: Any, case: m.Case, track: str) -> None:
+    """A recipient acts only on tracks its view profile shows (a shelter never decides RG)."""
+    from tiphub.web.casework import access
+
+    section = TRACK_SECTIONS.get(track)
+    if section is None or section in access.sections_for(user, case):
+        return
+    policy.audit_denial(user, "case.transition", case, purpose=f"track {track} not in view")
+    raise PermissionDenied("case.transition")
+
+
 # --- facts for the workflow -------------------------------------------------------------------
 
 
@@ -396,6 +411,7 @@ def apply_transition(
     system = user is None
     if not system:
         _require(user, "case.transition", case, shared_ok=True)
+        _require_section(user, case, track)
     actor = wf.Actor.system() if system else actor_of(user)
     dob = _date_of_birth(case) if name == "age_out" else None
     facts = facts_of(case, date_of_birth=dob)
@@ -1066,8 +1082,8 @@ def sweep() -> int:
     """The daily run: age-outs on 18th birthdays, then every case's tasks. Returns cases swept."""
     count = 0
     for case in m.Case.objects.select_related("agency").order_by("pk"):
-        if case.child_state in AGE_OUT_FROM:
-            _age_out_if_due(case)
+        if case.child_state in AGE_OUT_FROM and (case.age is None or case.age >= 17):
+            _age_out_if_due(case)  # decrypts the date of birth (audited): only near 18
         refresh_tasks(case)
         count += 1
     return count
