@@ -8,7 +8,11 @@ class CaseworkConfig(AppConfig):
     verbose_name = "NRM casework"
 
     def ready(self) -> None:
+        from tiphub.web.casework import rotation
         from tiphub.web.pages.nav import NavItem, register
+        from tiphub.web.registry import keys
+
+        keys.register_reencryptor(rotation.REENCRYPTOR)
         from tiphub.web.pages.stages import StageStatus, register_status
 
         register_status(

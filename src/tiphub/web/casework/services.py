@@ -536,19 +536,11 @@ def _persist(
 
 
 def _store_reasons(pk: int, token: bytes | memoryview | None, key_id: int) -> None:
-    """Attach the sealed reasons to a just-written transition row (its only write after insert).
+    """Attach the sealed reasons to the transition row just written (in this transaction).
 
-    Written with a raw UPDATE of two columns on a row created in this same transaction, so the
-    append-only manager stays closed to every other caller.
+    Through the base manager: the append-only default manager stays closed to every other caller.
     """
-    from django.db import connection
-
-    table = m.TrackTransition._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET reasons_ct = %s, key_id = %s WHERE id = %s",  # noqa: S608
-            [bytes(token) if token is not None else None, key_id, pk],
-        )
+    m.TrackTransition._base_manager.filter(pk=pk).update(reasons_ct=token, key_id=key_id)
 
 
 def _flatten(outcomes: Iterable[wf.Outcome]) -> list[wf.Outcome]:
