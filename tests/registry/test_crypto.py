@@ -189,3 +189,45 @@ def test_name_normalisation_keeps_other_scripts() -> None:
     assert normalise_name("Олена Коваль") == "олена коваль"
     assert normalise_name("محمد  علي") == "محمد علي"
     assert normalise_name("B A", sort_words=True) == "a b"
+
+
+def _load_or_message(path: Path):
+    try:
+        return load_keyring(path), ""
+    except KeyFileError as exc:
+        return None, str(exc)
+
+
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            lambda children: (
+                st.lists(children, max_size=4)
+                | st.dictionaries(
+                    st.sampled_from(["format", "version", "active", "keys", "id", "key", "status"]),
+                    children,
+                    max_size=5,
+                )
+            ),
+            max_leaves=20,
+        ).map(lambda value: json.dumps(value).encode()),
+    )
+)
+def test_any_key_file_content_loads_or_fails_with_key_file_error(content: bytes) -> None:
+    """Whatever is in the key file, loading gives a ring or a plain KeyFileError, never a crash."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "field.key"
+        path.write_bytes(content)
+        ring, message = _load_or_message(path)
+        if ring is None:
+            assert str(path) in message
+        else:
+            assert ring.active_id in ring.entries
+
+
+@given(st.binary(max_size=80))
+def test_any_ciphertext_bytes_fail_cleanly(token: bytes) -> None:
+    with pytest.raises((DecryptionError, KeyFileError)):
+        _SHARED_CIPHER.decrypt(token, ROW)

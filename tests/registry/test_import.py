@@ -206,6 +206,9 @@ def test_unknown_agency_and_bad_codes_are_refused(intake_file) -> None:
     with pytest.raises(RegistryError, match="no such file"):
         import_file("/nonexistent/file.csv", "POL", None, create_agency=True)
     assert not Agency.objects.exists()
+    Agency.objects.create(code="OLD", name="Closed office", active=False)
+    with pytest.raises(RegistryError, match="inactive"):
+        import_file(intake_file(), "OLD", None)
 
 
 def test_blind_index_finds_exact_identities_only(intake_file) -> None:

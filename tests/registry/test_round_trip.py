@@ -60,3 +60,18 @@ def test_synth_validate_import_export_round_trip(tmp_path: Path) -> None:
     assert one.exit_code == 0, one.stderr
     pol = next(a for a in metadata["agencies"] if a["code"] == "POL")
     assert len(pd.read_csv(tmp_path / "one.csv")) == pol["records"]
+
+
+def test_a_ctdc_file_imports_and_exports_back_the_same(tmp_path: Path, intake_file) -> None:
+    import_file = services.import_file
+    import_file(intake_file(), "POL", None, create_agency=True)
+    first = tmp_path / "first.csv"
+    services.export_ctdc(first)
+    stored = runner.invoke(app, ["import", str(first), "--agency", "CTDC", "--json"])
+    assert stored.exit_code == 0, stored.stderr
+    summary = json.loads(stored.stdout)
+    assert summary["format"] == "ctdc"  # recognised from the header
+    assert summary["created"] == 3
+    second = tmp_path / "second.csv"
+    services.export_ctdc(second, "CTDC")
+    assert second.read_text() == first.read_text()

@@ -89,3 +89,11 @@ def stored(agencies: dict[str, Any], role_users: dict[str, Any]) -> dict[str, An
         ]
         out[code] = {"submission": submission, "records": records}
     return out
+
+
+@pytest.fixture
+def indicator_release(stored: dict[str, Any], role_users: dict[str, Any]) -> Any:
+    """A computed indicator release over the stored records (the indicator pages read it)."""
+    from tiphub.web.monitoring.services import compute_release
+
+    return compute_release(role_users["statistician"])

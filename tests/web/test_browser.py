@@ -159,3 +159,22 @@ def test_keyboard_and_phone_layout(live_server: Any, make_user: Any, new_page: A
     page.goto(f"{base}/dashboard/")
     page.wait_for_load_state("networkidle")
     assert not errors
+
+
+def test_api_docs_render_offline(live_server: Any, make_user: Any, new_page: Any) -> None:
+    """Swagger UI comes from the app's own static files (no CDN) and loads the schema."""
+    base = live_server.url
+    make_user("supervisor")
+    page = new_page()
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url) if not request.url.startswith((base, "data:")) else None
+        ),
+    )
+    _login(page, base, "supervisor-pol")
+    page.goto(f"{base}/api/docs/")
+    page.locator(".swagger-ui .opblock").first.wait_for()
+    assert "/api/v1/records/" in page.content()
+    assert not outside, f"requests left the server: {outside}"

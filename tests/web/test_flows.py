@@ -172,9 +172,16 @@ def test_export_holds_own_records_without_identities(
     assert {line.split(",")[2] for line in csv_text.splitlines()[1:]} == {"W-1", "W-2", "W-3"}
     assert CANARY_GIVEN not in csv_text
     assert "Otherina" not in csv_text
-    event = _events("record.export")[-1]
-    assert event.details["count"] == 3
-    assert event.agency == OWN
+    exports = _events("record.export")
+    summary = exports[-1]
+    assert summary.details["count"] == 3
+    assert summary.agency == OWN
+    per_record = [e for e in exports if e.object_id]
+    assert sorted(e.object_id for e in per_record) == sorted(
+        str(_pk(r)) for r in ("W-1", "W-2", "W-3")
+    )
+    assert {e.details["export"] for e in exports} == {summary.details["export"]}
+    assert "given_name" not in per_record[0].fields
 
 
 def test_api_upload_reports_errors_with_422(role_users: dict[str, Any], tmp_path: Path) -> None:

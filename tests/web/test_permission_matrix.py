@@ -21,6 +21,7 @@ AGENCY_ROLES = {"caseworker", "data_officer", "supervisor"}
 RECORD_ROLES = AGENCY_ROLES
 SUBMISSION_ROLES = {"data_officer", "supervisor"}
 STATS_ROLES = AGENCY_ROLES | {"statistician"}
+INDICATOR_ROLES = {"statistician", "supervisor"}  # published aggregates, never an identity
 ALL_ROLES = set(roles())
 # NRM casework (tiphub.web.casework): roles with case.* / referral.* permissions in roles.yaml.
 CASE_ROLES = {
@@ -46,6 +47,7 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "pages:submissions": (None, SUBMISSION_ROLES, 403),
     "pages:submission": ("submission", SUBMISSION_ROLES, 403),
     "pages:audit": (None, {"dpo"}, 403),
+    "screening:screen": (None, AGENCY_ROLES, 403),
     "accounts:login": (None, set(), 302),  # a logged-in user is sent on
     "accounts:logout": (None, set(), 405),  # POST only
     "accounts:two_factor": (None, ALL_ROLES, 403),
@@ -78,6 +80,28 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "casework_api:tasks": (None, CASE_ROLES, 403),
     "casework_api:referral-list": (None, REFERRAL_ROLES, 403),
     "casework_api:referral-detail": ("referral", REFERRAL_ROLES, 403),
+    "monitoring:index": (None, INDICATOR_ROLES, 403),
+    "monitoring:trends": (None, INDICATOR_ROLES, 403),
+    "monitoring:targets": (None, INDICATOR_ROLES, 403),
+    "monitoring:plan": (None, INDICATOR_ROLES, 403),
+    "monitoring:downloads": (None, INDICATOR_ROLES, 403),
+    "monitoring:inputs": (None, {"statistician"}, 403),
+    "monitoring:population": (None, set(), 405),  # POST only (tests/web/test_monitoring.py)
+    "monitoring:estimate": (None, set(), 405),
+    "monitoring:estimate-retire": (None, set(), 405),
+    "monitoring:release-new": (None, set(), 405),
+    **{
+        f"monitoring:download-{fmt}": (None, INDICATOR_ROLES, 403)
+        for fmt in (
+            "sdmx-v2",
+            "sdmx-v1",
+            "dhis2",
+            "glotip",
+            "report-pdf",
+            "report-html",
+            "release-report",
+        )
+    },
 }
 
 #: URLs anyone may open without logging in (explicit opt-outs of LoginRequiredMiddleware).
@@ -132,7 +156,7 @@ def _foreign_markers(stored: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("role", sorted(roles()))
 def test_role_reaches_exactly_what_the_policy_allows(
-    role: str, role_users: dict[str, Any], stored: dict[str, Any]
+    role: str, role_users: dict[str, Any], stored: dict[str, Any], indicator_release: Any
 ) -> None:
     from tiphub.web.audit.models import AuditEvent
 

@@ -6,9 +6,10 @@ Steps, each idempotent so that running the demo twice changes nothing:
 2. `tiphub migrate`;
 3. the synthetic country (`tiphub.standard.synth`) in `var/demo/` (kept when already there);
 4. each agency's file imported (a re-import of unchanged records writes nothing);
-5. one demo account per role, with random passwords written to `var/demo-users.txt` (mode
+5. the population table kept and a first indicator release computed (`/indicators/`);
+6. one demo account per role, with random passwords written to `var/demo-users.txt` (mode
    0600) and printed once;
-6. `tiphub serve` on http://127.0.0.1:8000 (unless `--no-serve`).
+7. `tiphub serve` on http://127.0.0.1:8000 (unless `--no-serve`).
 """
 
 from __future__ import annotations
@@ -151,6 +152,9 @@ def demo(
         metadata = synthesize(out_dir, victims, DEMO_AGENCIES, seed)
         err_console.print("importing the agencies' files:")
         import_agencies(out_dir, metadata)
+        from tiphub.cli.indicators import demo_indicators
+
+        demo_indicators(out_dir / metadata.get("files", {}).get("population", "population.csv"))
         users_file = var_dir / USERS_FILE
         created = demo_accounts(var_dir, metadata["agencies"][0]["code"])
         if created:

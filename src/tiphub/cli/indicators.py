@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from tiphub.exchange.publication import Publication
+    from tiphub.indicators.inputs import Estimate, Population
 
 indicators_app = typer.Typer(
     help="SDG 16.2.2, GLOTIP, GPA and programme indicators.", no_args_is_help=True
@@ -59,12 +60,12 @@ LedgerOpt = Annotated[
 
 
 def _frame(path: Path | None) -> pd.DataFrame:
-    from tiphub.indicators.frame import FrameError, normalise_frame, read_frame
+    from tiphub.indicators.frame import FrameError, read_frame
 
     try:
         if path is not None:
             return read_frame(path)
-        return normalise_frame(_registry_frame(), source="registry")
+        return _registry_frame()
     except FrameError as exc:
         fail(str(exc))
 
@@ -74,14 +75,27 @@ def _registry_frame() -> pd.DataFrame:
     from tiphub.cli.registry import django_session
 
     with django_session():
-        from tiphub.web.registry.services import statistical_frame
+        from tiphub.web.monitoring.services import ReleaseError, registry_frame
 
-        frame = statistical_frame()
-    if frame.empty:
-        fail(
-            "the registry holds no victim records yet: import some (tiphub import) or pass --frame"
+        try:
+            return registry_frame()
+        except ReleaseError as exc:
+            fail(f"{exc}: import some (tiphub import) or pass --frame")
+
+
+def _stored_inputs() -> tuple[Population | None, list[Estimate]]:
+    """The population table and estimate the statistician keeps in the web app, if any."""
+    from tiphub.cli.registry import django_session
+
+    with django_session():
+        from tiphub.web.monitoring import services
+
+        table = services.current_population()
+        estimate_set = services.current_estimates()
+        return (
+            services.population_of(table.rows) if table else None,
+            services.estimates_of(estimate_set.estimates) if estimate_set else [],
         )
-    return frame
 
 
 def _publication(
@@ -110,16 +124,17 @@ def _publication(
         policy = Policy(min_cell=min_cell)
     except ValueError as exc:
         usage_error(str(exc))
+    stored_pop, stored_ests = _stored_inputs() if frame is None else (None, [])
     try:
         reg = load_registry(registry)
         gpa = load_gpa()
         mon = load_plan(plan, registry=reg, gpa=gpa)
-        if population is None and plan is None:
+        if population is None and plan is None and stored_pop is None:
             population = Path(
                 str(resources.files("tiphub.indicators") / "data" / "synthetic_population.csv")
             )
-        pop = read_population(population) if population is not None else None
-        ests = read_estimates(estimate) if estimate is not None else []
+        pop = read_population(population) if population is not None else stored_pop
+        ests = read_estimates(estimate) if estimate is not None else stored_ests
     except (RegistryError, InputError) as exc:
         fail(str(exc))
     df = _frame(frame)
@@ -205,32 +220,26 @@ def compute_cmd(
 def _targets(pub: Publication) -> pd.DataFrame:
     import pandas as pd
 
-    rows = []
-    for t in pub.plan.targets:
-        dims = list(pub.registry.dimensions)
-        dis = "|".join(
-            f"{k}={v}"
-            for k, v in sorted(t.disaggregation.items(), key=lambda kv: dims.index(kv[0]))
-        )
-        rec = pub.value(t.indicator, pub.year, dis)
-        current = None if rec is None or rec["value"] is None else rec["value"]
-        if current is not None and current != current:
-            current = None
-        rows.append(
-            {
-                "indicator": t.indicator,
-                "disaggregation": dis,
-                "baseline_year": t.baseline_year,
-                "baseline": t.baseline_value,
-                "target_year": t.target_year,
-                "target": t.target_value,
-                "year": pub.year,
-                "current": current,
-                "progress": None if current is None else round(t.progress(float(current)), 4),
-                "source": t.source,
-                "agreed_by": t.agreed_by,
-            }
-        )
+    from tiphub.exchange.summary import target_progress
+
+    rows = [
+        {
+            "indicator": tp.target.indicator,
+            "disaggregation": tp.disaggregation,
+            "baseline_year": tp.target.baseline_year,
+            "baseline": tp.target.baseline_value,
+            "target_year": tp.target.target_year,
+            "target": tp.target.target_value,
+            "year": tp.year,
+            "current": tp.current.value,
+            "progress": None if tp.progress is None else round(tp.progress, 4),
+            "expected": None if tp.expected is None else round(tp.expected, 4),
+            "on_track": tp.on_track,
+            "source": tp.target.source,
+            "agreed_by": tp.target.agreed_by,
+        }
+        for tp in target_progress(pub)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -351,3 +360,113 @@ def report_cmd(
     )
     write_report(pub, out)
     _say(f"report for {year} written to {out}")
+
+
+@indicators_app.command("inputs")
+def inputs_cmd(
+    population: Annotated[
+        Path | None,
+        typer.Option("--population", help="Keep this population CSV for the web releases."),
+    ] = None,
+    estimate: Annotated[
+        Path | None,
+        typer.Option("--estimate", help="Keep this `tiphub estimate --json` output."),
+    ] = None,
+    no_estimate: Annotated[
+        bool, typer.Option("--no-estimate", help="Stop using the kept estimate.")
+    ] = False,
+) -> None:
+    """Keep the population table and the estimate that web releases use (as the page does)."""
+    from tiphub.cli.registry import cli_actor, django_session
+
+    if population is None and estimate is None and not no_estimate:
+        usage_error("give --population FILE, --estimate FILE or --no-estimate")
+    if estimate is not None and no_estimate:
+        usage_error("--estimate and --no-estimate exclude each other")
+    with django_session():
+        from tiphub.indicators.inputs import InputError
+        from tiphub.web.monitoring import services
+
+        try:
+            if population is not None:
+                table = services.save_population(population, str(population), cli_actor())
+                _say(
+                    f"population table kept: {len(table.rows)} rows, "
+                    f"{table.first_year}-{table.last_year}"
+                )
+            if estimate is not None:
+                kept = services.save_estimates(estimate, str(estimate), cli_actor())
+                _say(f"estimate kept: {len(kept.estimates)} estimate(s)")
+        except InputError as exc:
+            fail(str(exc))
+        if no_estimate:
+            n = services.retire_estimates(cli_actor())
+            _say("the estimate is no longer used" if n else "no estimate was in use")
+
+
+@indicators_app.command("release")
+def release_cmd(
+    year: YearOpt = None,
+    min_cell: Annotated[
+        int | None,
+        typer.Option("--min-cell", help="Smallest published count (default: the site's)."),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the release summary.")] = False,
+) -> None:
+    """Compute a release for the web pages (the same as the statistician's button)."""
+    from tiphub.cli.registry import cli_actor, django_session
+
+    with django_session():
+        from tiphub.web.monitoring import services
+
+        try:
+            release = services.compute_release(cli_actor(), year=year, min_cell=min_cell)
+        except services.ReleaseError as exc:
+            fail(str(exc))
+        cells = release.report["cells"]
+        if json_out:
+            typer.echo(
+                json.dumps(
+                    {
+                        "release": release.pk,
+                        "reference_year": release.reference_year,
+                        "years": release.years,
+                        "min_cell": release.min_cell,
+                        "records": release.records,
+                        "cells": cells,
+                    }
+                )
+            )
+        _say(
+            f"release {release.pk} for {release.reference_year} ({release.records} records): "
+            f"{cells['published']} cells published, {cells['primary']} below "
+            f"{release.min_cell}, {cells['secondary']} suppressed to protect them"
+        )
+
+
+def demo_indicators(population: Path) -> None:
+    """`tiphub demo`: keep the synthetic country's population and compute a first release.
+
+    Idempotent like the rest of the demo: the population is kept once, and a release is
+    computed only when there is none or the registry changed since the last one.
+    """
+    from tiphub.cli.registry import cli_actor
+    from tiphub.web.monitoring import services
+
+    actor = cli_actor()
+    if services.current_population() is None and population.exists():
+        table = services.save_population(population, population.name, actor)
+        _say(
+            f"population table kept: {len(table.rows)} rows ({table.first_year}-{table.last_year})"
+        )
+    release = services.latest_release()
+    if release is not None and not services.is_stale(release):
+        _say(f"indicator release {release.pk} is up to date")
+        return
+    _say("computing the indicators (disclosure control over every table and year)...")
+    release = services.compute_release(actor)
+    cells = release.report["cells"]
+    _say(
+        f"indicator release for {release.reference_year}: {cells['published']} cells published, "
+        f"{cells['primary']} below {release.min_cell}, {cells['secondary']} suppressed"
+    )

@@ -79,8 +79,11 @@ def observations(pub: Publication, ref_area: str, year: int | None = None) -> pd
     return pd.DataFrame(rows)
 
 
-def write_sdmx_csv(pub: Publication, out: Path, ref_area: str, version: int = 2) -> int:
-    """Write SDMX-CSV v1.0 or v2.0; returns the number of observations."""
+def write_sdmx_csv(
+    pub: Publication, out: Path, ref_area: str, version: int = 2, year: int | None = None
+) -> int:
+    """Write SDMX-CSV v1.0 or v2.0 for `year` (default: the reference year); returns the number
+    of observations."""
     from pysdmx.io import write_sdmx
     from pysdmx.io.format import Format
     from pysdmx.io.pd import PandasDataset
@@ -91,7 +94,7 @@ def write_sdmx_csv(pub: Publication, out: Path, ref_area: str, version: int = 2)
     known_areas = {c.id for c in schema.components["REF_AREA"].enumeration}
     if ref_area not in known_areas:
         raise ValueError(f"REF_AREA {ref_area!r} is not an M49 country code of the SDG structure")
-    data = observations(pub, ref_area)
+    data = observations(pub, ref_area, year)
     dataset = PandasDataset(structure=schema, data=data)
     fmt = Format.DATA_SDMX_CSV_1_0_0 if version == 1 else Format.DATA_SDMX_CSV_2_0_0
     text = write_sdmx([dataset], fmt) or ""

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "tiphub.web.accounts",
     "tiphub.web.pages",
     "tiphub.web.casework",
+    "tiphub.web.monitoring",
+    "tiphub.web.screening",
 ]
 
 MIDDLEWARE = [
@@ -141,15 +143,19 @@ TIPHUB_LOCKOUT_SECONDS = int(os.environ.get("TIPHUB_LOCKOUT_SECONDS", 15 * 60))
 OTP_TOTP_ISSUER = "tiphub"
 # Smallest count shown to aggregate-only roles (privacy-requirements B1.1).
 TIPHUB_MIN_CELL = int(os.environ.get("TIPHUB_MIN_CELL", 11))
+# The country's plan for the indicator pages (targets, action plan, programmes; see
+# docs/indicators.md); the demo country's built-in plan when unset.
+TIPHUB_PLAN_FILE = os.environ.get("TIPHUB_PLAN_FILE") or None
 TIPHUB_UPLOAD_MAX_BYTES = int(os.environ.get("TIPHUB_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Sessions: idle timeout (refreshed on every request); the absolute lifetime is enforced by
-# tiphub.web.accounts middleware. Values in seconds.
+# Sessions: idle timeout and absolute lifetime, both enforced by tiphub.web.accounts.sessions
+# (the session is re-saved, refreshing the idle clock, at most once a minute rather than on every
+# request: one database write less per page). Values in seconds.
 SESSION_COOKIE_AGE = int(os.environ.get("TIPHUB_SESSION_IDLE_SECONDS", 15 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TIPHUB_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("TIPHUB_SESSION_ABSOLUTE_SECONDS", 8 * 3600))
 SESSION_COOKIE_HTTPONLY = True

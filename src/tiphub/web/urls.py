@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("tiphub.web.pages.urls")),
     path("casework/", include("tiphub.web.casework.urls")),
     path("accounts/", include("tiphub.web.accounts.urls")),
+    path("indicators/", include("tiphub.web.monitoring.urls")),
+    path("", include("tiphub.web.screening.urls")),
     path("api/v1/", include("tiphub.web.api.urls")),
     path("api/v1/", include("tiphub.web.casework.api_urls")),
     # The schema answers 401/403 itself (session or token), like the rest of the API.

@@ -10,10 +10,14 @@ name, date of birth or document number) and audits the search without its terms.
 
 from __future__ import annotations
 
+import csv
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tiphub.web.accounts import policy
@@ -113,6 +117,35 @@ def _identity_values(revealed: RevealedRecord) -> dict[str, Any]:
     return {name: source[name] for name in protected_fields() if name in source}
 
 
+def page_of_records(
+    records: QuerySet[Any], number: Any, size: int, *, strict: bool = False
+) -> Page[Any]:
+    """One page of a records list, ordered by agency and the agency's record id.
+
+    Two steps, so that a deep page stays fast on a large agency: the page's keys come from the
+    (agency, record_id) unique index alone (an index-only scan, whatever the offset), then only
+    those rows are read. `strict` raises `InvalidPage` for a page that does not exist (the API's
+    404) instead of falling back to the nearest one (the pages').
+    """
+    keys = records.order_by("agency_id", "record_id").values_list("agency_id", "record_id")
+    paginator = Paginator(keys, size)
+    page = paginator.page(number) if strict else paginator.get_page(number)
+    wanted: dict[int, list[str]] = {}
+    for agency_id, record_id in page.object_list:
+        wanted.setdefault(agency_id, []).append(record_id)
+    match = Q(pk__in=[])
+    for agency_id, record_ids in wanted.items():
+        match |= Q(agency_id=agency_id, record_id__in=record_ids)
+    rows = (
+        records.filter(match)
+        .select_related("agency")
+        .only("pk", "agency__code", *LIST_FIELDS)
+        .order_by("agency_id", "record_id")
+    )
+    page.object_list = list(rows)
+    return page
+
+
 @dataclass
 class SearchTerms:
     """What a user may search by: the agency's own ids (clear) and identifiers (blind index)."""
@@ -163,3 +196,47 @@ def search_records(user: Any, terms: SearchTerms, *, via: str) -> Any:
         )
     _audit(user, "record.search", details={"via": via, "terms": terms.used()})
     return records
+
+
+def export_records(user: Any, out: TextIO | Any, *, via: str) -> int:
+    """Write the user's records (the fields their profile allows, never an identity) as CSV.
+
+    Every exported record gets its own `record.export` event, plus one summary event with the
+    count; all share an export id, so a leaked file can be traced to its export.
+    """
+    from tiphub.web.audit.services import EventSpec, record_event, record_events
+    from tiphub.web.registry.services import RECORD_TYPE
+
+    policy.require(user, "record.export", purpose=via)
+    export_id = uuid.uuid4().hex
+    columns = [name for name in ("id", "agency", *CLEAR_FIELDS) if policy.mask(user, {name: 1})]
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    events: list[EventSpec] = []
+    records = policy.visible_records(user).select_related("agency")
+    for record in records.order_by("agency_id", "record_id").iterator(chunk_size=2000):
+        values = clear_values(record)
+        writer.writerow(["" if values[name] is None else values[name] for name in columns])
+        events.append(
+            EventSpec(
+                actor=user,
+                action="record.export",
+                object_type=RECORD_TYPE,
+                object_id=str(record.pk),
+                agency=record.agency.code,
+                fields=tuple(columns),
+                purpose=via,
+                details={"export": export_id},
+            )
+        )
+    record_events(events)
+    account = policy.account_of(user)
+    record_event(
+        user,
+        "record.export",
+        agency=account.agency if account is not None else None,
+        fields=columns,
+        purpose=via,
+        details={"export": export_id, "format": "csv", "count": len(events)},
+    )
+    return len(events)

@@ -41,6 +41,10 @@ ACTIONS = frozenset(
         "referral.send",
         "referral.respond",
         "consent.override",
+        "indicators.view",
+        "indicators.export",
+        "indicators.manage",
+        "screening.use",
     }
 )
 

@@ -336,14 +336,36 @@ def open_case(
     return case
 
 
-def open_case_from_screening(user: Any, outcome: Any, **kwargs: Any) -> m.Case:
-    """Open a case from a screening result: anything with `presumed_victim` and `indicators`
-    (e.g. `tiphub.screening`'s outcome) - the low threshold opens presumed-victim status."""
-    screening = ScreeningOutcome(
-        presumed_victim=bool(outcome.presumed_victim),
-        indicators=tuple(str(i) for i in outcome.indicators),
-        urgent_needs=tuple(getattr(outcome, "urgent_needs", ()) or ()),
+def screening_outcome(result: Any) -> ScreeningOutcome:
+    """A `tiphub.screening` result (`ScreeningResult`) as the case needs it.
+
+    The screening policy's verdict decides: "yes" opens presumed-victim status; "no" and
+    "insufficient" (information missing: protect while it is gathered) open the case at contact.
+    """
+    return ScreeningOutcome(
+        presumed_victim=result.verdict("presumed_victim") == "yes",
+        indicators=tuple(str(i) for i in result.person.indicators),
     )
+
+
+def open_case_from_screening(user: Any, outcome: Any, **kwargs: Any) -> m.Case:
+    """Open a case from a screening: a `tiphub.screening` result, or anything with
+    `presumed_victim` and `indicators`; a presumed-victim outcome presumes at once."""
+    if hasattr(outcome, "outcomes"):
+        screening = screening_outcome(outcome)
+        person = outcome.person
+        fields = kwargs.setdefault("profile_fields", {})
+        if person.age is not None:
+            fields.setdefault("age", person.age)
+        if person.child:
+            fields.setdefault("presumed_child", True)
+    else:
+        screening = ScreeningOutcome(
+            presumed_victim=bool(outcome.presumed_victim),
+            indicators=tuple(str(i) for i in outcome.indicators),
+            urgent_needs=tuple(getattr(outcome, "urgent_needs", ()) or ()),
+        )
+        kwargs.setdefault("profile_fields", {})
     return open_case(user, screening=screening, **kwargs)
 
 

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tiphub.standard.dictionary import Level, intake_fields
 from tiphub.web.crypto import BlindIndexer, FieldCipher
 from tiphub.web.crypto.keyring import PURPOSE_FINGERPRINT, KeyRing
 
@@ -32,7 +33,7 @@ IDENTITY = "identity"
 SENSITIVE = "sensitive"
 
 #: The L-SC fields of the intake dictionary (everything else identifying is L-ID).
-SENSITIVE_FIELDS = frozenset({"narrative"})
+SENSITIVE_FIELDS = frozenset(spec.name for spec in intake_fields() if spec.level is Level.SPECIAL)
 
 
 def context(column: str, agency_pk: int, record_id: str) -> tuple[str, str, int, str]:

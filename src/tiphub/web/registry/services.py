@@ -132,6 +132,9 @@ def import_file(
         Agency(code=agency_code, name=agency_name or agency_code, kind=agency_kind).full_clean(
             validate_unique=False
         )
+    elif not agency.active:
+        raise RegistryError(f"agency {agency_code!r} is inactive: it cannot submit records")
+    keys.keyring()  # a missing or wrong key file stops here, before the file is even read
     digest = _sha256(path)
     fmt = intake.detect_format(path) if file_format == "auto" else file_format
     if fmt not in {"intake", "ctdc"}:
