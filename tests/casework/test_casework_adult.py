@@ -149,3 +149,10 @@ def test_wrong_role_is_refused_with_the_reason(clock: FrozenClock, people: dict[
     with pytest.raises(CaseworkError) as error:
         services.apply_transition(people["police_boss"], case, "support", "assess_needs")
     assert error.value.reasons == ("'assess_needs' is done by: case_worker",)
+
+
+def test_opening_a_case_cannot_set_its_states(clock: FrozenClock, people: dict[str, Any]) -> None:
+    with pytest.raises(CaseworkError, match="unknown case fields"):
+        services.open_case(people["police"], profile_fields={"identification_state": "cg_positive"})
+    with pytest.raises(PermissionDenied):
+        services.open_case(people["authority"], profile_fields={})  # no case.create

@@ -47,7 +47,7 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "pages:submissions": (None, SUBMISSION_ROLES, 403),
     "pages:submission": ("submission", SUBMISSION_ROLES, 403),
     "pages:audit": (None, {"dpo"}, 403),
-    "screening:screen": (None, AGENCY_ROLES, 403),
+    "screening:screen": (None, AGENCY_ROLES | {"first_responder", "child_protection_officer"}, 403),
     "accounts:login": (None, set(), 302),  # a logged-in user is sent on
     "accounts:logout": (None, set(), 405),  # POST only
     "accounts:two_factor": (None, ALL_ROLES, 403),

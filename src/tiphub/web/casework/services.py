@@ -271,6 +271,26 @@ class ScreeningOutcome:
     urgent_needs: tuple[str, ...] = ()
 
 
+#: the case fields a caller may set when opening a case (states and ownership are the workflow's).
+PROFILE_FIELDS = frozenset(
+    {
+        "first_contact_date",
+        "region",
+        "gender",
+        "age",
+        "presumed_child",
+        "unaccompanied",
+        "citizenship",
+        "country_of_exploitation",
+        "exploitation_types",
+        "labour_sectors",
+        "languages",
+        "interpreter_needed",
+        "sensitivity",
+    }
+)
+
+
 def _reference(at: datetime) -> str:
     return f"NRM-{at.year}-{uuid.uuid4().hex[:8].upper()}"
 
@@ -295,8 +315,7 @@ def open_case(
     if account is None or account.agency is None:
         raise PermissionDenied("case.create")
     at = now()
-    allowed = {f.name for f in m.Case._meta.get_fields()}
-    unknown = set(profile_fields) - allowed
+    unknown = set(profile_fields) - PROFILE_FIELDS
     if unknown:
         raise CaseworkError(f"unknown case fields {sorted(unknown)}")
     case = m.Case(
