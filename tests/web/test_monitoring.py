@@ -408,3 +408,17 @@ def test_demo_indicators_keeps_the_population_once_and_releases_when_needed(
     make_record(agencies[OWN], "LATE-2", year=2023)
     demo_indicators(path)
     assert Release.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "Detected victims"), ("fr", "Victimes détectées"), ("es", "Víctimas detectadas")],
+)
+def test_the_indicator_pages_speak_the_browsers_language(
+    role_users: dict[str, Any], victims: None, language: str, words: str
+) -> None:
+    services.compute_release(role_users["statistician"])
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(role_users["statistician"])
+    for path in ("/indicators/", "/indicators/trends/"):
+        assert words in client.get(path).content.decode(), (language, path)

@@ -9,7 +9,7 @@ latest release, whose figures all passed disclosure control (`tiphub.web.monitor
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -20,12 +20,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tiphub.exchange import summary
-from tiphub.exchange.publication import Publication
 from tiphub.web.accounts import policy
 from tiphub.web.monitoring import services
 from tiphub.web.monitoring.models import Release
 from tiphub.web.pages.statistics import AGE_LABELS, SEX_LABELS
+
+if TYPE_CHECKING:
+    from tiphub.exchange.publication import Publication
+
+# `tiphub.exchange` (pandas, DuckDB, SciPy) is imported inside the views, not here: URL
+# resolution imports this module on the first request of every page of the site.
 
 SDG_COLUMN_LABELS = (
     gettext_lazy("Total"),
@@ -91,6 +95,8 @@ def _year(request: HttpRequest, pub: Publication) -> int:
 
 def _context(request: HttpRequest, page: str) -> tuple[dict[str, Any], Publication | None]:
     """What every indicator page shows: the release, its year, whether it is out of date."""
+    from tiphub.exchange import summary
+
     release = services.latest_release()
     context: dict[str, Any] = {
         "page": page,
@@ -124,6 +130,7 @@ def _page(request: HttpRequest, page: str, template: str, fill: Any) -> HttpResp
 
 def index(request: HttpRequest) -> HttpResponse:
     """Tiles (SDG 16.2.2 counts and rates, the MSE estimate) and the GLOTIP breakdowns."""
+    from tiphub.exchange import summary
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
         head = summary.headline(pub, year)
@@ -155,6 +162,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def trends(request: HttpRequest) -> HttpResponse:
     """Detected victims by year, with the estimates' intervals and the target; forms; rates."""
+    from tiphub.exchange import summary
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
         points = summary.trend(pub)
@@ -197,6 +205,7 @@ def trends(request: HttpRequest) -> HttpResponse:
 
 def targets(request: HttpRequest) -> HttpResponse:
     """Baselines, milestones and targets with the published current value and progress."""
+    from tiphub.exchange import summary
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
         rows = []
@@ -210,6 +219,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 
 def plan(request: HttpRequest) -> HttpResponse:
     """The GPA's pillars, the national action plan's measures, programme results chains."""
+    from tiphub.exchange import summary
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
         action_plan = pub.plan.action_plan

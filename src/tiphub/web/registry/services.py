@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tiphub.standard.derive import STATISTICAL_COLUMNS
 from tiphub.web.audit.services import EventSpec, record_event, record_events
 from tiphub.web.bulk import insert_rows
 from tiphub.web.registry import intake, keys, protection
@@ -51,19 +52,7 @@ BATCH_SIZE = 2000
 LOOKUP_CHUNK = 5000
 RECORD_TYPE = "registry.victimrecord"
 #: The clear columns an update rewrites (everything but the natural key and `created_at`).
-_WRITE_COLUMNS = (
-    *intake.CLEAR_COLUMNS,
-    "submission",
-    "key_id",
-    "identity_ct",
-    "sensitive_ct",
-    "bi_full_name",
-    "bi_family_name",
-    "bi_date_of_birth",
-    "bi_document",
-    "fingerprint",
-    "updated_at",
-)
+_WRITE_COLUMNS = (*intake.CLEAR_COLUMNS, "submission", *protection.SEALED_COLUMNS, "updated_at")
 
 
 class RegistryError(Exception):
@@ -143,7 +132,7 @@ def import_file(
     batch = intake.load(path, fmt, display_name=name)
     report = intake.sanitised_report(batch.report)
     if not batch.report.ok:
-        return _reject(name, agency, agency_code, actor, fmt, digest, report)
+        return _reject(name, agency_code, actor, fmt, digest, report)
 
     try:
         with transaction.atomic():
@@ -184,24 +173,29 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
     return {"uploaded_by": None, "actor_label": (actor or "system")[:150]}
 
 
-def _reject(
+def _record_unstored(
     name: str,
-    agency: Agency | None,
     agency_code: str,
     actor: Any,
     fmt: str,
     digest: str,
     report: dict[str, Any],
-) -> ImportResult:
-    submission = None
+    *,
+    status: SubmissionStatus,
+    details: dict[str, Any],
+) -> Submission | None:
+    """Keep a submission that stored nothing (when its agency exists) and audit the attempt."""
+    outcome = "rejected" if status == SubmissionStatus.REJECTED else "failed"
     with transaction.atomic():
+        agency = Agency.objects.filter(code=agency_code).first()
+        submission = None
         if agency is not None:
             submission = Submission.objects.create(
                 agency=agency,
                 file_name=name,
                 sha256=digest,
                 file_format=fmt,
-                status=SubmissionStatus.REJECTED,
+                status=status,
                 rows_total=int(report.get("n_rows", 0)),
                 error_count=int(report.get("n_errors", 0)),
                 report=report,
@@ -213,14 +207,26 @@ def _reject(
             "submission.import",
             submission,
             agency=agency_code,
-            outcome="rejected",
-            details={
-                "sha256": digest,
-                "format": fmt,
-                "rows": int(report.get("n_rows", 0)),
-                "errors": int(report.get("n_errors", 0)),
-            },
+            outcome=outcome,
+            details={"sha256": digest, "format": fmt, **details},
         )
+    return submission
+
+
+def _reject(
+    name: str, agency_code: str, actor: Any, fmt: str, digest: str, report: dict[str, Any]
+) -> ImportResult:
+    counts = {"rows": int(report.get("n_rows", 0)), "errors": int(report.get("n_errors", 0))}
+    submission = _record_unstored(
+        name,
+        agency_code,
+        actor,
+        fmt,
+        digest,
+        report,
+        status=SubmissionStatus.REJECTED,
+        details=counts,
+    )
     return ImportResult(False, agency_code, fmt, submission, report)
 
 
@@ -234,30 +240,18 @@ def _record_failure(
     exc: BaseException,
 ) -> None:
     """After a rollback: keep a trace of the failed attempt (best effort, never masks `exc`)."""
+    failure = type(exc).__name__
     try:
-        with transaction.atomic():
-            agency = Agency.objects.filter(code=agency_code).first()
-            submission = None
-            if agency is not None:
-                submission = Submission.objects.create(
-                    agency=agency,
-                    file_name=name,
-                    sha256=digest,
-                    file_format=fmt,
-                    status=SubmissionStatus.FAILED,
-                    rows_total=int(report.get("n_rows", 0)),
-                    report={**report, "failure": type(exc).__name__},
-                    finished_at=timezone.now(),
-                    **_actor_fields(actor),
-                )
-            record_event(
-                actor,
-                "submission.import",
-                submission,
-                agency=agency_code,
-                outcome="failed",
-                details={"sha256": digest, "format": fmt, "failure": type(exc).__name__},
-            )
+        _record_unstored(
+            name,
+            agency_code,
+            actor,
+            fmt,
+            digest,
+            {**report, "failure": failure},
+            status=SubmissionStatus.FAILED,
+            details={"failure": failure},
+        )
     except Exception:  # the database itself may be what failed
         log.warning("could not record the failed import of %s", name)
 
@@ -620,24 +614,7 @@ def blind_index_filter(
 
 # --- statistics and exports ------------------------------------------------------------------
 
-FRAME_COLUMNS = (
-    "record_pk",
-    "agency",
-    "year",
-    "sex",
-    "age_group",
-    "age_band",
-    "is_child",
-    "citizenship",
-    "country_of_exploitation",
-    "region",
-    "trafficking_status",
-    "exploitation_types",
-    "form_sexual",
-    "form_labour",
-    "form_organ",
-    "form_other",
-)
+FRAME_COLUMNS = ("record_pk", "agency", *STATISTICAL_COLUMNS)
 
 
 _FRAME_TEXT_UNKNOWN_AS_NONE = (

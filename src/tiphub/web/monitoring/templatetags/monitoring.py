@@ -11,14 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from tiphub.exchange.summary import Figure
+if TYPE_CHECKING:  # (Django imports every tag library at start: no pandas here)
+    from tiphub.exchange.summary import Figure
 
 register = template.Library()
 
