@@ -24,6 +24,20 @@ STATS_ROLES = AGENCY_ROLES | {"statistician"}
 INDICATOR_ROLES = {"statistician", "supervisor"}  # published aggregates, never an identity
 ANALYSIS_ROLES = {"statistician"}  # linkage runs and estimates: aggregates and diagnostics
 ALL_ROLES = set(roles())
+# NRM casework (tiphub.web.casework): roles with case.* / referral.* permissions in roles.yaml.
+CASE_ROLES = {
+    "caseworker",
+    "supervisor",
+    "first_responder",
+    "competent_authority",
+    "child_protection_officer",
+    "bid_panel_member",
+    "immigration_officer",
+    "return_coordinator",
+}
+CASE_CREATE_ROLES = {"caseworker", "first_responder", "child_protection_officer"}
+REFERRAL_ROLES = CASE_ROLES - {"bid_panel_member"}
+REFERRAL_SEND_ROLES = {"caseworker", "supervisor", "first_responder", "child_protection_officer"}
 
 #: url name -> (object kind in the URL or None, roles that get 200, status for the others)
 EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
@@ -34,7 +48,7 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "pages:submissions": (None, SUBMISSION_ROLES, 403),
     "pages:submission": ("submission", SUBMISSION_ROLES, 403),
     "pages:audit": (None, {"dpo"}, 403),
-    "screening:screen": (None, AGENCY_ROLES, 403),
+    "screening:screen": (None, AGENCY_ROLES | {"first_responder", "child_protection_officer"}, 403),
     "accounts:login": (None, set(), 302),  # a logged-in user is sent on
     "accounts:logout": (None, set(), 405),  # POST only
     "accounts:two_factor": (None, ALL_ROLES, 403),
@@ -50,6 +64,23 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "api-schema": (None, ALL_ROLES, 403),
     "api-docs": (None, ALL_ROLES, 403),
     "set_language": (None, set(), 302),  # GET changes nothing and sends the user back
+    "casework:tasks": (None, CASE_ROLES, 403),
+    "casework:cases": (None, CASE_ROLES, 403),
+    "casework:case_new": (None, CASE_CREATE_ROLES, 403),
+    "casework:case": ("case", CASE_ROLES, 403),
+    "casework:child": ("case", CASE_ROLES - {"immigration_officer"}, 403),
+    "casework:refer": ("case", REFERRAL_SEND_ROLES, 403),
+    "casework:referrals": (None, REFERRAL_ROLES, 403),
+    "casework:transition": ("case", set(), 405),  # POST only
+    "casework:consent": ("case", set(), 405),  # POST only
+    "casework:respond": ("case", set(), 405),  # POST only
+    "casework:acknowledge": ("case", set(), 405),  # POST only
+    "casework_api:case-list": (None, CASE_ROLES, 403),
+    "casework_api:case-detail": ("case", CASE_ROLES, 403),
+    "casework_api:case-transition": ("case", CASE_ROLES, 403),
+    "casework_api:tasks": (None, CASE_ROLES, 403),
+    "casework_api:referral-list": (None, REFERRAL_ROLES, 403),
+    "casework_api:referral-detail": ("referral", REFERRAL_ROLES, 403),
     "monitoring:index": (None, INDICATOR_ROLES, 403),
     "monitoring:trends": (None, INDICATOR_ROLES, 403),
     "monitoring:targets": (None, INDICATOR_ROLES, 403),
@@ -137,6 +168,10 @@ def _url(
         return path.replace("<int:pk>", str(stored[agency]["records"][0].pk))
     if kind == "submission":
         return path.replace("<int:pk>", str(stored[agency]["submission"].pk))
+    if kind in {"case", "referral"}:
+        from .support import casework_objects
+
+        return path.replace("<int:pk>", str(casework_objects(stored, agency)[kind].pk))
     if kind is not None:
         return path.replace("<int:pk>", str(national[kind].pk))
     return path
@@ -166,7 +201,7 @@ def test_role_reaches_exactly_what_the_policy_allows(
             response = client.get(url)
             if role not in allowed:
                 expected = denied_status
-            elif agency == OTHER and role in AGENCY_ROLES:
+            elif agency == OTHER and (role in AGENCY_ROLES or kind in {"case", "referral"}):
                 expected = 404  # another agency's object does not exist for this user
             else:
                 expected = 200

@@ -762,3 +762,48 @@ def export_ctdc(
         details={"format": "ctdc", "rows": len(rows), "scope": agency_code or "all"},
     )
     return ExportResult(out, len(rows), agency_code)
+
+
+# --- records kept by other apps (NRM casework) -------------------------------------------------
+
+
+def upsert_statistical_record(
+    agency: Agency,
+    record_id: str,
+    fields: dict[str, Any],
+    actor: Any = None,
+    *,
+    purpose: str = "",
+) -> VictimRecord:
+    """Create or update a record that holds statistical fields only (no identity).
+
+    Used by the casework app so that NRM cases count in the statistical frame and indicators
+    (sex, age, form of exploitation, status) without their identities ever leaving the case:
+    the record carries no ciphertext. `fields` are normalised intake values (codes, ISO dates);
+    the derived fields are computed by `tiphub.standard`. Audited as `record.create` or
+    `record.update` with the names of the fields that changed.
+    """
+    from tiphub.standard.derive import derive
+
+    clear = {name: intake._column_value(name, fields.get(name)) for name in intake.FIELD_COLUMNS}
+    derived = derive(fields)
+    clear.update({n: intake._column_value(n, derived.get(n)) for n in intake.DERIVED_COLUMNS})
+    ring = keys.keyring()
+    key_id = ring.active_id
+    digest = protection.fingerprint(ring, key_id, clear, {})
+    now = timezone.now()
+    record = VictimRecord.objects.filter(agency=agency, record_id=record_id).first()
+    if record is not None and record.fingerprint == digest:
+        return record
+    action = "record.update" if record is not None else "record.create"
+    changed = sorted(clear) if record is None else sorted(
+        name for name, value in clear.items() if getattr(record, name) != value
+    )  # fmt: skip
+    if record is None:
+        record = VictimRecord(agency=agency, record_id=record_id, created_at=now)
+    for name, value in clear.items():
+        setattr(record, name, value)
+    record.key_id, record.fingerprint, record.updated_at = key_id, digest, now
+    record.save()
+    record_event(actor, action, record, agency=agency.code, fields=changed, purpose=purpose)
+    return record
