@@ -45,11 +45,13 @@ from scipy.sparse import csr_matrix
 from tiphub.disclosure.audit import PRIMARY, PUBLISHED, SECONDARY, WITHDRAWN
 from tiphub.disclosure.constraints import Relation
 
-# Cost of hiding a cell: level weight x (1 + ln value). Each level up (fewer dimensions broken
-# down) costs LEVEL_FACTOR times more, so the grand total and one-way margins are hidden only
-# when no combination of more detailed cells can protect the small ones. The logarithm makes
-# information loss grow with the value, but slower than linearly, so that one large cell is not
-# traded for many small ones (tau-argus's cost = value favours hiding more cells).
+# Cost of hiding a cell: level weight x (1 + ln value). Each level up (one dimension fewer
+# broken down) costs LEVEL_FACTOR times more: a national total costs as much as 50 one-way
+# margin cells of the same value, a margin as much as 50 two-way cells, and so on, so totals
+# and margins are hidden only when detailed cells cannot protect the small ones, or only at a
+# far greater count. The logarithm makes the loss grow with the value but slower than linearly:
+# tau-argus's default cost (the value itself) trades one large cell for many small ones, and
+# users count hidden cells too.
 LEVEL_FACTOR = 50.0
 TOLERANCE = 1e-6
 
