@@ -75,6 +75,9 @@ MIDDLEWARE = [
     # Serves the collected static files (`tiphub serve` collects them): no CDN, no nginx needed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # 400 for a NUL (or other unstorable character) anywhere in a request, and for an identity
+    # in a query string; before the session middleware, which looks the session cookie up.
+    "tiphub.web.request_checks.RequestChecksMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -210,6 +213,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["tiphub.web.api.permissions.PolicyPermission"],
     # JSON only: the browsable API's inline scripts would break the strict CSP (docs: /api/docs/).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Parsers that refuse NUL and unpaired surrogates in any key or value (request_checks).
+    "DEFAULT_PARSER_CLASSES": [
+        "tiphub.web.api.parsers.JSONParser",
+        "tiphub.web.api.parsers.FormParser",
+        "tiphub.web.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
