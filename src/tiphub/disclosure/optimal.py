@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from tiphub.disclosure.audit import PRIMARY, PUBLISHED, SECONDARY, WITHDRAWN
 from tiphub.disclosure.constraints import Relation
@@ -123,32 +124,26 @@ def optimal_suppression(
     return result
 
 
+def _linked(n: int, sets: list[list[int]]) -> np.ndarray:
+    """Component label of each of n nodes, where each list in `sets` links its members."""
+    first = [m[0] for m in sets for _ in m[1:]]
+    rest = [x for m in sets for x in m[1:]]
+    graph = csr_matrix((np.ones(len(rest)), (first, rest)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
 def _groups(
     relations: Sequence[Relation], status: Sequence[str]
 ) -> list[tuple[list[int], list[Relation]]]:
     """Connected groups of cells (through relations), each with its relations."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for r in relations:
-        root = find(r.parent)
-        for c in r.children:
-            other = find(c)
-            if other != root:
-                parent[other] = root
-    members: dict[int, list[int]] = defaultdict(list)
+    label = _linked(len(status), [[r.parent, *r.children] for r in relations])
+    members: dict[int, set[int]] = defaultdict(set)
     rels: dict[int, list[Relation]] = defaultdict(list)
-    for c in parent:
-        if status[c] != WITHDRAWN:
-            members[find(c)].append(c)
     for r in relations:
-        rels[find(r.parent)].append(r)
-    return [(sorted(members[root]), rels[root]) for root in sorted(members)]
+        root = int(label[r.parent])
+        rels[root].append(r)
+        members[root].update(c for c in (r.parent, *r.children) if status[c] != WITHDRAWN)
+    return [(sorted(members[root]), rels[root]) for root in sorted(rels)]
 
 
 class _GroupProblem:
@@ -226,24 +221,11 @@ class _GroupProblem:
 
     def _clusters(self, hidden: np.ndarray) -> list[list[int]]:
         """Hidden cells linked through relations; a primary's range depends on its cluster only."""
-        parent = {int(j): int(j) for j in np.flatnonzero(hidden)}
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for idx, _, _ in self.rows:
-            inside = [int(j) for j in idx if hidden[j]]
-            for other in inside[1:]:
-                a, b = find(inside[0]), find(other)
-                if a != b:
-                    parent[b] = a
+        label = _linked(self.n, [[int(j) for j in idx if hidden[j]] for idx, _, _ in self.rows])
         groups: dict[int, list[int]] = defaultdict(list)
-        for j in parent:
-            groups[find(j)].append(j)
-        return [sorted(g) for g in groups.values() if any(self.primary[j] for j in g)]
+        for j in np.flatnonzero(hidden):
+            groups[int(label[j])].append(int(j))
+        return [g for g in groups.values() if any(self.primary[j] for j in g)]
 
     def _check(self, hidden: np.ndarray) -> list[tuple[np.ndarray, float]]:
         """Capacity inequalities that `hidden` violates, one per primary cell the attacker
