@@ -203,6 +203,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Files served at the site's root by WhiteNoise: /favicon.ico (asked for by browsers and by
+# pages without the layout's icon link, such as API answers opened in a tab).
+WHITENOISE_ROOT = BASE_DIR / "pages" / "root"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
