@@ -62,6 +62,7 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "pages:submissions": (None, SUBMISSION_ROLES, 403),
     "pages:submission": ("submission", SUBMISSION_ROLES, 403),
     "pages:audit": (None, {"dpo"}, 403),
+    "pages:audit-verify": (None, set(), 405),  # POST only (tests/web/test_audit_page.py)
     "screening:screen": (None, AGENCY_ROLES | {"first_responder", "child_protection_officer"}, 403),
     "screening:open_case": (None, set(), 405),  # POST only (tests/web/test_screening_casework.py)
     "screening:import": (None, set(), 405),  # POST only (tests/web/test_screening_casework.py)

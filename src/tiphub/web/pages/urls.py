@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern] = [
     path("submissions/", submissions.submission_list, name="submissions"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),
     path("audit/", audit_log.audit_log, name="audit"),
+    path("audit/verify/", audit_log.audit_verify, name="audit-verify"),
 ]
