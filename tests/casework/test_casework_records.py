@@ -359,3 +359,15 @@ def test_new_roles_guardian_asylum_officer_legal_representative(
     case.refresh_from_db()
     assert case.immigration_state == "refused"
     assert case.transitions.filter(track="immigration", transition="refuse").exists()
+
+
+def test_record_pages_speak_french_and_spanish(clock: FrozenClock, people: dict[str, Any]) -> None:
+    case = child_case(people["cpo"])
+    client = _client(people["cpo"])
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    page = client.get(f"/casework/cases/{case.pk}/guardian/").content.decode()
+    assert "Désigner le tuteur" in page
+    assert "Mes tâches" in page  # the menu entry of the casework app
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = client.get(f"/casework/cases/{case.pk}/bia/").content.decode()
+    assert "Evaluación del interés superior (EIS)" in page
