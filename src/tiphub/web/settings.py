@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "tiphub.web.accounts.middleware.TwoFactorMiddleware",
     # The whole site needs a login; public views opt out with @login_not_required.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "tiphub.web.accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
