@@ -1,0 +1,120 @@
+"""The Splink model: declarative comparisons and blocking rules for encodings and plaintext.
+
+Both modes share one shape (one comparison per field, the same blocking rules), so the difference
+between a plaintext and an encoded link is only how similarity is measured: Jaro-Winkler and
+Levenshtein on the plain values, the Dice coefficient on the Bloom filters. The SQL here uses only
+`bit_count`, `&`, arithmetic and comparisons, which DuckDB and Spark SQL both understand, so the
+same settings (and a trained model's JSON) run on either engine.
+
+In the engine table a field's filter is stored as `<field>_w0..w{n-1}` (64-bit words) and its
+population count `<field>_n` (NULL when the value is missing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from splink import block_on
+from splink import comparison_level_library as cll
+from splink import comparison_library as cl
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+
+from tiphub.linkage.settings import EncoderSettings, FieldSpec
+
+#: Dice thresholds of the comparison levels, by field kind, strongest first. 1.0 is "the same
+#: value" (equal filters); the others were set from the Dice of typical one- and two-edit pairs
+#: of names at the default filter density, not tuned on labels.
+DICE_LEVELS: dict[str, tuple[float, ...]] = {
+    "name": (1.0, 0.85, 0.7, 0.55),
+    "text": (1.0, 0.85, 0.7),
+    "date": (1.0, 0.85, 0.7),
+    "code": (1.0,),
+}
+JARO_LEVELS: dict[str, tuple[float, ...]] = {"name": (0.92, 0.85, 0.7), "text": (0.9, 0.75)}
+LEVENSHTEIN_LEVELS: tuple[int, ...] = (1, 2)
+
+
+def words(spec: FieldSpec, balanced: bool = False) -> int:
+    return (spec.bits * (2 if balanced else 1)) // 64
+
+
+def dice_sql(name: str, n_words: int) -> str:
+    """Dice coefficient of the `name` filters of the two records, in portable SQL."""
+    shared = " + ".join(
+        f"CAST(bit_count({name}_w{i}_l & {name}_w{i}_r) AS INTEGER)" for i in range(n_words)
+    )
+    return f"(2.0 * ({shared}) / ({name}_n_l + {name}_n_r))"
+
+
+def dice_comparison(spec: FieldSpec, n_words: int) -> ComparisonCreator:
+    """Comparison levels on the Dice coefficient of one field's filters."""
+    dice = dice_sql(spec.name, n_words)
+    levels: list[cll.ComparisonLevelCreator] = [
+        cll.CustomLevel(f"{spec.name}_n_l IS NULL OR {spec.name}_n_r IS NULL").configure(
+            is_null_level=True
+        )
+    ]
+    for threshold in DICE_LEVELS[spec.kind]:
+        if threshold >= 1.0:
+            same = " AND ".join(f"{spec.name}_w{i}_l = {spec.name}_w{i}_r" for i in range(n_words))
+            levels.append(cll.CustomLevel(f"({same})", label_for_charts="same filter"))
+        else:
+            levels.append(
+                cll.CustomLevel(f"{dice} >= {threshold}", label_for_charts=f"Dice >= {threshold}")
+            )
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(
+        comparison_levels=levels,
+        output_column_name=spec.name,
+        comparison_description=f"Dice of the {spec.name} Bloom filters",
+    )
+
+
+def plaintext_comparison(spec: FieldSpec) -> ComparisonCreator:
+    """Typo-tolerant comparison of one normalised plaintext field."""
+    if spec.kind == "code":
+        return cl.ExactMatch(spec.name)
+    if spec.kind == "date":
+        return cl.LevenshteinAtThresholds(spec.name, list(LEVENSHTEIN_LEVELS))
+    return cl.JaroWinklerAtThresholds(spec.name, list(JARO_LEVELS[spec.kind]))
+
+
+def comparisons(
+    settings: EncoderSettings, present: Sequence[str], *, plaintext: bool
+) -> list[ComparisonCreator]:
+    """One comparison per encoded field that has at least one value in the data."""
+    out: list[ComparisonCreator] = []
+    for spec in settings.fields:
+        if spec.name not in present:
+            continue
+        if plaintext:
+            out.append(plaintext_comparison(spec))
+        else:
+            out.append(dice_comparison(spec, words(spec, settings.balanced)))
+    return out
+
+
+def field_columns(spec: FieldSpec, *, plaintext: bool, balanced: bool = False) -> list[str]:
+    """Engine columns a comparison on `spec` reads (used to deactivate it in EM sessions)."""
+    if plaintext:
+        return [spec.name]
+    return [f"{spec.name}_n"] + [f"{spec.name}_w{i}" for i in range(words(spec, balanced))]
+
+
+def blocking_rules(n_keys: int, n_bands: int) -> list[BlockingRuleCreator]:
+    """Candidate pairs share a keyed token or an LSH band of their filters."""
+    rules = [block_on(f"bk_{i}") for i in range(n_keys)]
+    rules += [block_on(f"lsh_{j}") for j in range(n_bands)]
+    return rules
+
+
+def training_rule(token: str, fixed_columns: Sequence[str]) -> str:
+    """An EM blocking rule on `token` that names the columns the token fixes.
+
+    Splink deactivates, in an EM session, the comparisons whose columns appear in the blocking
+    rule (their m cannot be estimated from pairs selected for agreeing on them). A keyed token
+    hides which fields it combines, so the rule names them in a tautology that changes no pair.
+    """
+    mention = " AND ".join(f"(l.{c} IS NULL OR l.{c} IS NOT NULL)" for c in fixed_columns)
+    return f"l.{token} = r.{token}" + (f" AND {mention}" if mention else "")
