@@ -58,7 +58,7 @@ class DuckDBEngine:
         if self.temp_dir:
             con.execute("SET temp_directory = ?", [self.temp_dir])
         con.register("tiphub_arrow_input", table)
-        con.execute(f"CREATE TABLE {INPUT_TABLE} AS SELECT * FROM tiphub_arrow_input")
+        con.execute(f"CREATE TABLE {INPUT_TABLE} AS SELECT * FROM tiphub_arrow_input")  # noqa: S608
         con.unregister("tiphub_arrow_input")
         self._connection = con
         return DuckDBAPI(connection=con), INPUT_TABLE

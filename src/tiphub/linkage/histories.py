@@ -13,6 +13,11 @@ from collections.abc import Sequence
 import pandas as pd
 
 
+def _commonest(values: pd.Series) -> object:
+    modes = values.mode(dropna=True)
+    return modes.iloc[0] if len(modes) else pd.NA
+
+
 def capture_histories(
     clusters: pd.DataFrame,
     agencies: Sequence[str],
@@ -35,9 +40,7 @@ def capture_histories(
         if stats is None:
             raise ValueError("strata need the statistical columns of the records")
         merged = clusters.merge(stats, on=["agency", "record_id"], how="left")
-        person_strata = merged.groupby("person_id")[strata].agg(
-            lambda s: s.mode(dropna=True).iloc[0] if s.notna().any() else pd.NA
-        )
+        person_strata = merged.groupby("person_id")[strata].agg(_commonest)
         wide = person_strata.join(wide)
     table = wide.groupby([*strata, *lists], dropna=False).size().rename("count").reset_index()
     table = table.sort_values([*strata, *lists], ascending=True, kind="stable")

@@ -23,7 +23,7 @@ KEY_BYTES = 32
 _HEADER = "tiphub-linkage-key-v1"
 
 
-class KeyError_(ValueError):
+class KeyFileError(ValueError):
     """The key file is missing, unreadable or malformed (the message never contains key bytes)."""
 
 
@@ -40,9 +40,9 @@ def write_key_file(path: Path, key: bytes | None = None, *, overwrite: bool = Fa
     """
     key = key if key is not None else generate_key()
     if len(key) != KEY_BYTES:
-        raise KeyError_(f"a linkage key has {KEY_BYTES} bytes")
+        raise KeyFileError(f"a linkage key has {KEY_BYTES} bytes")
     if path.exists() and not overwrite:
-        raise KeyError_(f"{path} already exists; refusing to overwrite a linkage key")
+        raise KeyFileError(f"{path} already exists; refusing to overwrite a linkage key")
     path.parent.mkdir(parents=True, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     fd = os.open(path, flags, stat.S_IRUSR | stat.S_IWUSR)
@@ -57,18 +57,18 @@ def read_key_file(path: Path) -> bytes:
     try:
         text = path.read_text(encoding="ascii")
     except FileNotFoundError:
-        raise KeyError_(f"key file {path} does not exist") from None
+        raise KeyFileError(f"key file {path} does not exist") from None
     except (OSError, UnicodeDecodeError):
-        raise KeyError_(f"key file {path} cannot be read") from None
+        raise KeyFileError(f"key file {path} cannot be read") from None
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) != 2 or lines[0] != _HEADER:
-        raise KeyError_(f"{path} is not a tiphub linkage key (make one with `tiphub keygen`)")
+        raise KeyFileError(f"{path} is not a tiphub linkage key (make one with `tiphub keygen`)")
     try:
         key = bytes.fromhex(lines[1])
     except ValueError:
-        raise KeyError_(f"{path} is not a tiphub linkage key (bad hex)") from None
+        raise KeyFileError(f"{path} is not a tiphub linkage key (bad hex)") from None
     if len(key) != KEY_BYTES:
-        raise KeyError_(f"{path} is not a tiphub linkage key (wrong length)")
+        raise KeyFileError(f"{path} is not a tiphub linkage key (wrong length)")
     return key
 
 

@@ -13,12 +13,14 @@ population count `<field>_n` (NULL when the value is missing).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from splink import block_on
 from splink import comparison_level_library as cll
 from splink import comparison_library as cl
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 from tiphub.linkage.settings import EncoderSettings, FieldSpec
 
@@ -50,7 +52,7 @@ def dice_sql(name: str, n_words: int) -> str:
 def dice_comparison(spec: FieldSpec, n_words: int) -> ComparisonCreator:
     """Comparison levels on the Dice coefficient of one field's filters."""
     dice = dice_sql(spec.name, n_words)
-    levels: list[cll.ComparisonLevelCreator] = [
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
         cll.CustomLevel(f"{spec.name}_n_l IS NULL OR {spec.name}_n_r IS NULL").configure(
             is_null_level=True
         )
@@ -82,9 +84,9 @@ def plaintext_comparison(spec: FieldSpec) -> ComparisonCreator:
 
 def comparisons(
     settings: EncoderSettings, present: Sequence[str], *, plaintext: bool
-) -> list[ComparisonCreator]:
+) -> list[ComparisonCreator | dict[str, Any]]:
     """One comparison per encoded field that has at least one value in the data."""
-    out: list[ComparisonCreator] = []
+    out: list[ComparisonCreator | dict[str, Any]] = []
     for spec in settings.fields:
         if spec.name not in present:
             continue
@@ -102,9 +104,9 @@ def field_columns(spec: FieldSpec, *, plaintext: bool, balanced: bool = False) -
     return [f"{spec.name}_n"] + [f"{spec.name}_w{i}" for i in range(words(spec, balanced))]
 
 
-def blocking_rules(n_keys: int, n_bands: int) -> list[BlockingRuleCreator]:
+def blocking_rules(n_keys: int, n_bands: int) -> list[BlockingRuleCreator | dict[str, Any]]:
     """Candidate pairs share a keyed token or an LSH band of their filters."""
-    rules = [block_on(f"bk_{i}") for i in range(n_keys)]
+    rules: list[BlockingRuleCreator | dict[str, Any]] = [block_on(f"bk_{i}") for i in range(n_keys)]
     rules += [block_on(f"lsh_{j}") for j in range(n_bands)]
     return rules
 

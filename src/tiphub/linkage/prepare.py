@@ -122,8 +122,8 @@ def filter_words(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.nda
     width = array.type.byte_width
     n = len(array)
     data = array.buffers()[1]
-    raw = np.frombuffer(data, dtype=np.uint8, count=(array.offset + n) * width)
-    raw = raw[array.offset * width :].reshape(n, width)
+    flat = np.frombuffer(data, dtype=np.uint8, count=(array.offset + n) * width)
+    raw = flat[array.offset * width :].reshape(n, width)
     present = ~np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     words = raw.view("<i8").copy()
     words[~present] = 0
@@ -178,8 +178,9 @@ def engine_table(
             lsh_filters.append(words)
             lsh_present += present
         if plaintext is not None:
-            values = plaintext[spec.name].to_numpy(dtype=object)
-            columns[spec.name] = pa.array(np.where(present, values, None), type=pa.string())
+            values = plaintext[spec.name].to_numpy(dtype=object).copy()
+            values[~present] = None
+            columns[spec.name] = pa.array(values, type=pa.string())
             continue
         for i in range(words.shape[1]):
             columns[f"{spec.name}_w{i}"] = pa.array(words[:, i])

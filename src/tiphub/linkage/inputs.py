@@ -1,0 +1,132 @@
+"""Reading identities for the encoder and the plaintext linker.
+
+Two input shapes are accepted:
+
+- the **linkage CSV**: `record_id, given_name, family_name, date_of_birth, sex, citizenship` plus
+  any of the statistical columns (contracts.md section 2), e.g. what an agency exports from its
+  own system;
+- the **intake format** of `tiphub.standard` (contracts.md section 1), read and validated by
+  `tiphub.standard.load_intake`, whose derived fields give the statistical columns.
+
+A file is read as the linkage CSV when all its columns belong to it; otherwise it goes to the
+intake reader. Unknown columns are an error either way: a typo must not silently drop a field.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tiphub.linkage.settings import STATISTICAL_COLUMNS
+
+IDENTITY_COLUMNS: tuple[str, ...] = (
+    "record_id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "citizenship",
+)
+_ALIASES = {"gender": "sex", "surname": "family_name", "first_name": "given_name", "dob": None}
+_KNOWN = set(IDENTITY_COLUMNS) | set(STATISTICAL_COLUMNS)
+
+
+class InputFileError(ValueError):
+    """A file that cannot be read as identities. The message names the file (and row/column
+    where there is one) but never an identifying value."""
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def _header(path: Path) -> tuple[list[str], str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            first = handle.readline()
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise InputFileError(f"{path}: not UTF-8 text") from None
+    delimiter = _sniff_delimiter(first)
+    names = next(csv.reader([first], delimiter=delimiter), [])
+    return [n.strip().lower() for n in names], delimiter
+
+
+def read_identities(path: str | Path) -> pd.DataFrame:
+    """Identities and statistical columns of one agency file, as text (missing = '')."""
+    path = Path(path)
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return _read_intake(path)
+    header, delimiter = _header(path)
+    if not header or header == [""]:
+        raise InputFileError(f"{path}: the file is empty")
+    renamed = [_ALIASES.get(n, n) or n for n in header]
+    if "record_id" in renamed and set(renamed) <= _KNOWN:
+        return _read_linkage_csv(path, delimiter, renamed)
+    return _read_intake(path)
+
+
+def _read_linkage_csv(path: Path, delimiter: str, names: list[str]) -> pd.DataFrame:
+    duplicated = {n for n in names if names.count(n) > 1}
+    if duplicated:
+        raise InputFileError(f"{path}: column(s) {', '.join(sorted(duplicated))} appear twice")
+    try:
+        frame = pd.read_csv(
+            path,
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            header=0,
+            names=names,
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise InputFileError(f"{path}: not a well-formed CSV ({type(error).__name__})") from None
+    return frame.map(str.strip)
+
+
+def _read_intake(path: Path) -> pd.DataFrame:
+    try:
+        from tiphub.standard import load_intake  # type: ignore[attr-defined]
+    except ImportError:
+        raise InputFileError(
+            f"{path}: columns are not those of the linkage CSV "
+            f"({', '.join(IDENTITY_COLUMNS)} + statistical columns), and the intake-format "
+            "reader (tiphub.standard) is not installed"
+        ) from None
+    batch = load_intake(path)
+    return intake_frame(batch)
+
+
+def _get(obj: Any, name: str) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def intake_frame(batch: Any) -> pd.DataFrame:
+    """The encoder's frame from a `tiphub.standard.IntakeBatch`: identities from `identifying`,
+    statistical columns from `derived` and `fields`."""
+    rows: list[dict[str, Any]] = []
+    for record in _get(batch, "records"):
+        identifying = _get(record, "identifying") or {}
+        fields = _get(record, "fields") or {}
+        derived = _get(record, "derived") or {}
+        row: dict[str, Any] = {"record_id": str(_get(record, "record_id"))}
+        for name in ("given_name", "family_name", "date_of_birth"):
+            row[name] = _get(identifying, name)
+        for name in STATISTICAL_COLUMNS:
+            value = _get(derived, name)
+            if value is None:
+                value = _get(fields, name)
+            if isinstance(value, list | tuple | set | frozenset):
+                value = ";".join(str(v) for v in value)
+            row[name] = value
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=[*IDENTITY_COLUMNS, *STATISTICAL_COLUMNS])
+    return frame.astype(object).where(frame.notna(), "").astype(str)
