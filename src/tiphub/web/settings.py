@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -73,10 +74,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tiphub.web.accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "tiphub.web.accounts.middleware.TwoFactorMiddleware",
+    # The whole site needs a login; public views opt out with @login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tiphub.web.accounts.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "tiphub.web.urls"
@@ -121,6 +127,15 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["tiphub.web.accounts.lockout.LockoutModelBackend"]
+# Lockout (tiphub.web.accounts.lockout): this many failures within the window lock the user name
+# for the window.
+TIPHUB_LOCKOUT_THRESHOLD = int(os.environ.get("TIPHUB_LOCKOUT_THRESHOLD", 5))
+TIPHUB_LOCKOUT_SECONDS = int(os.environ.get("TIPHUB_LOCKOUT_SECONDS", 15 * 60))
+OTP_TOTP_ISSUER = "tiphub"
+# Smallest count shown to aggregate-only roles (privacy-requirements B1.1).
+TIPHUB_MIN_CELL = int(os.environ.get("TIPHUB_MIN_CELL", 11))
+TIPHUB_UPLOAD_MAX_BYTES = int(os.environ.get("TIPHUB_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -188,6 +203,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Victim records, submissions and statistics; agency-scoped and audited.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Logging never carries identifying data: records are referred to by internal id only.

@@ -1,5 +1,16 @@
-"""Server-rendered pages."""
+"""Server-rendered pages. Stage pages add their own URL modules and a menu entry (pages.nav)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from tiphub.web.pages.views import audit_log, dashboard, records, submissions
+
+app_name = "pages"
+
+urlpatterns: list[URLPattern] = [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("records/", records.record_list, name="records"),
+    path("records/<int:pk>/", records.record_detail, name="record"),
+    path("submissions/", submissions.submission_list, name="submissions"),
+    path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),
+    path("audit/", audit_log.audit_log, name="audit"),
+]
