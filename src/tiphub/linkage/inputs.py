@@ -15,12 +15,16 @@ intake reader. Unknown columns are an error either way: a typo must not silently
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from tiphub.linkage.settings import STATISTICAL_COLUMNS
+
+if TYPE_CHECKING:
+    from tiphub.standard import IntakeRecord
 
 IDENTITY_COLUMNS: tuple[str, ...] = (
     "record_id",
@@ -91,42 +95,29 @@ def _read_linkage_csv(path: Path, delimiter: str, names: list[str]) -> pd.DataFr
 
 
 def _read_intake(path: Path) -> pd.DataFrame:
-    try:
-        from tiphub.standard import load_intake  # type: ignore[attr-defined]
-    except ImportError:
-        raise InputFileError(
-            f"{path}: columns are not those of the linkage CSV "
-            f"({', '.join(IDENTITY_COLUMNS)} + statistical columns), and the intake-format "
-            "reader (tiphub.standard) is not installed"
-        ) from None
+    from tiphub.standard import load_intake
+
     batch = load_intake(path)
-    return intake_frame(batch)
+    if not batch.ok:
+        issues = "; ".join(str(issue) for issue in list(batch.report)[:5])
+        raise InputFileError(f"{batch.report.summary()} {issues}".strip())
+    return intake_frame(batch.records)
 
 
-def _get(obj: Any, name: str) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name)
-    return getattr(obj, name, None)
+def intake_frame(records: Iterable[IntakeRecord]) -> pd.DataFrame:
+    """The encoder's frame from validated intake records: identities from `identifying`,
+    statistical columns as `tiphub.standard.statistical_row` gives them."""
+    from tiphub.standard import statistical_row
 
-
-def intake_frame(batch: Any) -> pd.DataFrame:
-    """The encoder's frame from a `tiphub.standard.IntakeBatch`: identities from `identifying`,
-    statistical columns from `derived` and `fields`."""
     rows: list[dict[str, Any]] = []
-    for record in _get(batch, "records"):
-        identifying = _get(record, "identifying") or {}
-        fields = _get(record, "fields") or {}
-        derived = _get(record, "derived") or {}
-        row: dict[str, Any] = {"record_id": str(_get(record, "record_id"))}
+    for record in records:
+        row: dict[str, Any] = {"record_id": record.record_id}
         for name in ("given_name", "family_name", "date_of_birth"):
-            row[name] = _get(identifying, name)
-        for name in STATISTICAL_COLUMNS:
-            value = _get(derived, name)
-            if value is None:
-                value = _get(fields, name)
-            if isinstance(value, list | tuple | set | frozenset):
-                value = ";".join(str(v) for v in value)
-            row[name] = value
+            row[name] = record.identifying.get(name, "")
+        row.update(statistical_row(record))
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=[*IDENTITY_COLUMNS, *STATISTICAL_COLUMNS])
+    frame = pd.DataFrame(
+        rows,
+        columns=["record_id", "given_name", "family_name", "date_of_birth", *STATISTICAL_COLUMNS],
+    )
     return frame.astype(object).where(frame.notna(), "").astype(str)

@@ -197,11 +197,11 @@ def engine_table(
 
 
 def plaintext_input(
-    frames: dict[str, pd.DataFrame], settings: EncoderSettings
+    frames: dict[str, pd.DataFrame], settings: EncoderSettings, *, key: bytes | None = None
 ) -> tuple[EncodedInput, pd.DataFrame]:
     """Plaintext mode: blocking tokens and LSH exactly as in the encoded mode (made here with a
     throwaway key that is never stored), plus the normalised values for the comparisons."""
-    key = generate_key()
+    key = key or generate_key()
     tables: list[pa.Table] = []
     normalised: list[pd.DataFrame] = []
     for agency, frame in frames.items():

@@ -119,4 +119,6 @@ DEFAULT_SETTINGS = EncoderSettings(
         ("given_name", "date_of_birth"),
         ("given_name.initial", "family_name.initial", "date_of_birth"),
     ),
+    salt="date_of_birth.year",
+    salted_fields=("given_name", "family_name"),
 )
