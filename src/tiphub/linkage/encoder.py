@@ -98,7 +98,10 @@ class _FieldHasher:
 
     def __init__(self, key: bytes, spec: FieldSpec, balanced: bool):
         self.spec = spec
-        self.key = derive_key(key, f"field/{spec.name}")
+        # All name fields share one key, so that a given name recorded as a family name (a
+        # common swap) still meets its twin; other fields have a key each.
+        label = "name" if spec.kind == "name" else spec.name
+        self.key = derive_key(key, f"field/{label}")
         self.cache: dict[str, np.ndarray] = {}
         self.permutation: np.ndarray | None = None
         if balanced:

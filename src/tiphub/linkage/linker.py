@@ -44,7 +44,7 @@ class LinkConfig:
     """How to link. `threshold` is the match probability from which two records are the same
     person; `u_max_pairs` / `em_max_pairs` bound the training work on large inputs."""
 
-    threshold: float = 0.9
+    threshold: float = 0.5
     engine: str = "duckdb"
     threads: int = 2
     memory_limit: str | None = None

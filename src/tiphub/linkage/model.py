@@ -49,21 +49,46 @@ def dice_sql(name: str, n_words: int) -> str:
     return f"(2.0 * ({shared}) / ({name}_n_l + {name}_n_r))"
 
 
-def dice_comparison(spec: FieldSpec, n_words: int) -> ComparisonCreator:
-    """Comparison levels on the Dice coefficient of one field's filters."""
+def cross_dice_sql(left: str, right: str, n_words: int) -> str:
+    """Dice of the `left` filter of record l and the `right` filter of record r."""
+    shared = " + ".join(
+        f"CAST(bit_count({left}_w{i}_l & {right}_w{i}_r) AS INTEGER)" for i in range(n_words)
+    )
+    return f"(2.0 * ({shared}) / ({left}_n_l + {right}_n_r))"
+
+
+#: Dice from which two swapped names count as the same names (both directions must reach it).
+SWAP_DICE = 0.85
+
+
+def dice_comparison(
+    spec: FieldSpec, n_words: int, swap_with: str | None = None
+) -> ComparisonCreator:
+    """Comparison levels on the Dice coefficient of one field's filters. With `swap_with`, a
+    level for names recorded in each other's field (given <-> family) comes after the two
+    strongest levels."""
     dice = dice_sql(spec.name, n_words)
     levels: list[ComparisonLevelCreator | dict[str, Any]] = [
         cll.CustomLevel(f"{spec.name}_n_l IS NULL OR {spec.name}_n_r IS NULL").configure(
             is_null_level=True
         )
     ]
-    for threshold in DICE_LEVELS[spec.kind]:
+    for position, threshold in enumerate(DICE_LEVELS[spec.kind]):
         if threshold >= 1.0:
             same = " AND ".join(f"{spec.name}_w{i}_l = {spec.name}_w{i}_r" for i in range(n_words))
             levels.append(cll.CustomLevel(f"({same})", label_for_charts="same filter"))
         else:
             levels.append(
                 cll.CustomLevel(f"{dice} >= {threshold}", label_for_charts=f"Dice >= {threshold}")
+            )
+        if swap_with and position == 1:
+            there = cross_dice_sql(spec.name, swap_with, n_words)
+            back = cross_dice_sql(swap_with, spec.name, n_words)
+            levels.append(
+                cll.CustomLevel(
+                    f"{there} >= {SWAP_DICE} AND {back} >= {SWAP_DICE}",
+                    label_for_charts=f"swapped with {swap_with}",
+                )
             )
     levels.append(cll.ElseLevel())
     return cl.CustomComparison(
@@ -73,13 +98,32 @@ def dice_comparison(spec: FieldSpec, n_words: int) -> ComparisonCreator:
     )
 
 
-def plaintext_comparison(spec: FieldSpec) -> ComparisonCreator:
+def plaintext_comparison(spec: FieldSpec, swap_with: str | None = None) -> ComparisonCreator:
     """Typo-tolerant comparison of one normalised plaintext field."""
     if spec.kind == "code":
         return cl.ExactMatch(spec.name)
     if spec.kind == "date":
         return cl.LevenshteinAtThresholds(spec.name, list(LEVENSHTEIN_LEVELS))
-    return cl.JaroWinklerAtThresholds(spec.name, list(JARO_LEVELS[spec.kind]))
+    if swap_with is None:
+        return cl.JaroWinklerAtThresholds(spec.name, list(JARO_LEVELS[spec.kind]))
+    thresholds = JARO_LEVELS[spec.kind]
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
+        cll.NullLevel(spec.name),
+        cll.ExactMatchLevel(spec.name),
+        cll.JaroWinklerLevel(spec.name, thresholds[0]),
+        cll.ColumnsReversedLevel(spec.name, swap_with, symmetrical=True),
+        *(cll.JaroWinklerLevel(spec.name, t) for t in thresholds[1:]),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(
+        comparison_levels=levels,
+        output_column_name=spec.name,
+        comparison_description=f"Jaro-Winkler of {spec.name}, or swapped with {swap_with}",
+    )
+
+
+#: Fields whose values are often recorded in each other's place.
+SWAPPABLE = {"given_name": "family_name"}
 
 
 def comparisons(
@@ -90,10 +134,15 @@ def comparisons(
     for spec in settings.fields:
         if spec.name not in present:
             continue
+        swap = SWAPPABLE.get(spec.name)
+        if swap is not None:
+            partner = next((f for f in settings.fields if f.name == swap), None)
+            usable = partner is not None and swap in present and partner.bits == spec.bits
+            swap = swap if usable and partner is not None and partner.kind == spec.kind else None
         if plaintext:
-            out.append(plaintext_comparison(spec))
+            out.append(plaintext_comparison(spec, swap))
         else:
-            out.append(dice_comparison(spec, words(spec, settings.balanced)))
+            out.append(dice_comparison(spec, words(spec, settings.balanced), swap))
     return out
 
 
