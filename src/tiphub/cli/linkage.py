@@ -132,7 +132,7 @@ def link(
     engine: Annotated[str, typer.Option("--engine", help="duckdb (default) or spark.")] = "duckdb",
     threshold: Annotated[
         float, typer.Option("--threshold", help="Match probability to join two records.")
-    ] = 0.9,
+    ] = 0.5,
     plaintext: Annotated[
         bool, typer.Option("--plaintext", help="Link identities, not encodings.")
     ] = False,

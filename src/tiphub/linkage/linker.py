@@ -28,9 +28,11 @@ from tiphub.linkage.model import (
     blocking_rules,
     comparisons,
     field_columns,
+    swap_partner,
     training_rule,
 )
 from tiphub.linkage.prepare import EncodedInput, LSHConfig, engine_table
+from tiphub.linkage.settings import EncoderSettings
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +100,9 @@ def _settings(data: EncodedInput, present: list[str], plaintext: bool, lsh: LSHC
 
 
 def _key_fields(parts: tuple[str, ...]) -> list[str]:
-    return sorted({p.partition(".")[0] for p in parts})
+    """Fields a token fixes entirely. A part such as `date_of_birth.year` fixes only part of its
+    field, whose m can still be learnt (slightly biased, as with Splink's substring blocks)."""
+    return sorted({p for p in parts if "." not in p})
 
 
 def link(
@@ -188,27 +192,52 @@ def _train(
         log.warning("prior not estimated from deterministic rules: %s", error)
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
     covered: set[str] = set()
-    for index, parts in enumerate(keys):
-        fixed = [f for f in _key_fields(parts) if f in present]
-        active = [f for f in present if f not in fixed]
-        if not active or set(active) <= covered:
-            continue
-        columns = [
-            column
-            for name in fixed
-            for column in field_columns(
-                settings.field(name), plaintext=plain, balanced=settings.balanced
-            )[:1]
-        ]
-        rule = training_rule(f"bk_{index}", columns)
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, max_pairs=config.em_max_pairs
-            )
-        except Exception as error:  # too few pairs in the block: the next key may train it
-            log.warning("EM on blocking key %d skipped: %s", index, error)
-            continue
-        covered |= set(active)
+    # First pass: a token fixes every field it draws on, even in part (unbiased m estimates).
+    # Second pass, for fields no session could train: a part such as `date_of_birth.year` no
+    # longer counts as fixing its field (slightly biased, like Splink's substring blocks), and
+    # every other comparison is held out of that session so that it is not estimated twice.
+    for loose in (False, True):
+        for index, parts in enumerate(keys):
+            whole = set(_key_fields(parts))
+            touched = {p.partition(".")[0] for p in parts}
+            fixed = {f for f in (whole if loose else touched) if f in present}
+            active = {
+                f
+                for f in present
+                if f not in fixed and swap_partner(settings, f, present) not in fixed
+            }
+            if loose:
+                active -= covered
+                # a comparison that also reads its swap partner needs the partner active too
+                partners = {swap_partner(settings, f, present) for f in active}
+                active |= {p for p in partners if p is not None and p not in whole}
+                fixed = set(present) - active
+            if not active or active <= covered:
+                continue
+            if _em_session(linker, settings, index, sorted(fixed), plain, config):
+                covered |= active
+
+
+def _em_session(
+    linker: Any,
+    settings: EncoderSettings,
+    index: int,
+    fixed: list[str],
+    plain: bool,
+    config: LinkConfig,
+) -> bool:
+    columns = [
+        field_columns(settings.field(name), plaintext=plain, balanced=settings.balanced)[0]
+        for name in fixed
+    ]
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            training_rule(f"bk_{index}", columns), max_pairs=config.em_max_pairs
+        )
+    except Exception as error:  # too few pairs in the block: another key may train it
+        log.warning("EM on blocking key %d skipped: %s", index, error)
+        return False
+    return True
 
 
 def _weight_histogram(weights: np.ndarray, width: float = 1.0) -> pd.DataFrame:

@@ -126,6 +126,15 @@ def plaintext_comparison(spec: FieldSpec, swap_with: str | None = None) -> Compa
 SWAPPABLE = {"given_name": "family_name"}
 
 
+def swap_partner(settings: EncoderSettings, name: str, present: Sequence[str]) -> str | None:
+    """The field that `name`'s comparison also reads for its swapped-names level, if any."""
+    swap = SWAPPABLE.get(name)
+    if swap is None or swap not in present or name not in present:
+        return None
+    spec, partner = settings.field(name), settings.field(swap)
+    return swap if partner.kind == spec.kind and partner.bits == spec.bits else None
+
+
 def comparisons(
     settings: EncoderSettings, present: Sequence[str], *, plaintext: bool
 ) -> list[ComparisonCreator | dict[str, Any]]:
@@ -134,11 +143,7 @@ def comparisons(
     for spec in settings.fields:
         if spec.name not in present:
             continue
-        swap = SWAPPABLE.get(spec.name)
-        if swap is not None:
-            partner = next((f for f in settings.fields if f.name == swap), None)
-            usable = partner is not None and swap in present and partner.bits == spec.bits
-            swap = swap if usable and partner is not None and partner.kind == spec.kind else None
+        swap = swap_partner(settings, spec.name, present)
         if plaintext:
             out.append(plaintext_comparison(spec, swap))
         else:

@@ -11,7 +11,7 @@ fields still shares some band, where no exact token survives.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -37,14 +37,22 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class LSHConfig:
-    """`bands` blocking rules, each on `rows` sampled bits of the `fields` filters."""
+    """`bands` blocking rules, each on `rows` sampled bits of the `fields` filters.
+
+    With `rows=None` the number of rows is chosen from the data: the smallest number for which
+    a band is expected to pair, by chance, no more than `pairs_per_band` records (by default
+    as many as there are records, at least 20,000). The expectation is measured on random pairs
+    of the actual filters, so common names (which make random pairs alike) are accounted for.
+    Small data sets thus get loose bands (high recall, cheap anyway), large ones tight bands.
+    """
 
     bands: int = 10
-    rows: int = 24
+    rows: int | None = None
     fields: tuple[str, ...] = ("given_name", "family_name", "date_of_birth")
+    pairs_per_band: int | None = None
 
     def __post_init__(self) -> None:
-        if not 0 <= self.bands <= 64 or not 1 <= self.rows <= 62:
+        if not 0 <= self.bands <= 64 or (self.rows is not None and not 1 <= self.rows <= 62):
             raise ValueError("LSH needs 0..64 bands of 1..62 rows")
 
 
@@ -134,19 +142,43 @@ def _popcount(words: np.ndarray) -> np.ndarray:
     return np.bitwise_count(words.view(np.uint64)).sum(axis=1).astype(np.int32)
 
 
+def choose_rows(concatenated: np.ndarray, present: np.ndarray, config: LSHConfig) -> int:
+    """Rows per band so that chance collisions stay within the pair budget (see LSHConfig)."""
+    if config.rows is not None:
+        return config.rows
+    rows_present = np.flatnonzero(present)
+    n = len(rows_present)
+    if n < 2:
+        return 62
+    budget = config.pairs_per_band or max(n, 20_000)
+    total_pairs = n * (n - 1) / 2
+    rng = np.random.default_rng(LSH_SEED + 1)
+    sample = min(20_000, int(total_pairs))
+    left = rng.choice(rows_present, size=sample)
+    right = rng.choice(rows_present, size=sample)
+    keep = left != right
+    differing = np.bitwise_count(concatenated[left[keep]] ^ concatenated[right[keep]]).sum(axis=1)
+    agreement = 1.0 - differing / (concatenated.shape[1] * 64)
+    for rows in range(2, 63):
+        if float(np.mean(agreement**rows)) * total_pairs <= budget:
+            return rows
+    return 62
+
+
 def lsh_bands(filters: Sequence[np.ndarray], present: np.ndarray, config: LSHConfig) -> np.ndarray:
     """Band values [n, bands] (int64; 0 = no band) from the concatenated filters."""
     concatenated = np.concatenate(filters, axis=1).view(np.uint64)
     total_bits = concatenated.shape[1] * 64
+    rows = choose_rows(concatenated, present, config)
     rng = np.random.default_rng(LSH_SEED)
     out = np.zeros((concatenated.shape[0], config.bands), dtype=np.int64)
     for band in range(config.bands):
-        positions = rng.choice(total_bits, size=config.rows, replace=False)
+        positions = rng.choice(total_bits, size=rows, replace=False)
         value = np.zeros(concatenated.shape[0], dtype=np.uint64)
         for j, position in enumerate(positions):
             bit = (concatenated[:, position // 64] >> np.uint64(position % 64)) & np.uint64(1)
             value |= bit << np.uint64(j)
-        value |= np.uint64(1) << np.uint64(config.rows)  # never 0 for a real band
+        value |= np.uint64(1) << np.uint64(rows)  # never 0 for a real band
         out[:, band] = value.view(np.int64)
     out[~present] = 0
     return out
@@ -202,6 +234,7 @@ def plaintext_input(
     """Plaintext mode: blocking tokens and LSH exactly as in the encoded mode (made here with a
     throwaway key that is never stored), plus the normalised values for the comparisons."""
     key = key or generate_key()
+    settings = replace(settings, salt=None, salted_fields=())  # no secret to protect here
     tables: list[pa.Table] = []
     normalised: list[pd.DataFrame] = []
     for agency, frame in frames.items():
