@@ -87,7 +87,13 @@ class SparkEngine:
 
     def _spark(self) -> Any:
         if self.session is None:
+            import sys
+
             from pyspark.sql import SparkSession
+
+            # Spark's Python workers must run the driver's interpreter (and its packages).
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
             workdir = tempfile.mkdtemp(prefix="tiphub-spark-")
             self.session = (
@@ -112,7 +118,7 @@ class SparkEngine:
 
         spark = self._spark()
         frame = spark.createDataFrame(table.to_pandas())
-        return SparkAPI(spark_session=spark, break_lineage_method="checkpoint"), frame
+        return SparkAPI(spark_session=spark, break_lineage_method="persist"), frame
 
     def to_pandas(self, frame: SplinkDataFrame, columns: list[str]) -> pd.DataFrame:
         result: pd.DataFrame = frame.as_spark_dataframe().select(*columns).toPandas()

@@ -54,6 +54,7 @@ class LinkConfig:
     u_max_pairs: float = 1e6
     em_max_pairs: float | None = 2e5
     prior_recall: float = 0.8
+    em_iterations: int = 25
     seed: int = 42
     keep_pairs_above: float = 0.01
 
@@ -83,7 +84,9 @@ class LinkResult:
         return self.clusters.groupby("person_id").size().value_counts().sort_index()
 
 
-def _settings(data: EncodedInput, present: list[str], plaintext: bool, lsh: LSHConfig) -> Any:
+def _settings(
+    data: EncodedInput, present: list[str], plaintext: bool, lsh: LSHConfig, config: LinkConfig
+) -> Any:
     from splink import SettingsCreator
 
     n_keys = len(data.settings.blocking_keys)
@@ -94,7 +97,7 @@ def _settings(data: EncodedInput, present: list[str], plaintext: bool, lsh: LSHC
         blocking_rules_to_generate_predictions=blocking_rules(n_keys, lsh.bands),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
-        max_iterations=25,
+        max_iterations=config.em_iterations,
         em_convergence=0.0005,
     )
 
@@ -135,7 +138,7 @@ def link(
         db_api, source = engine.load(table)
         linker = Linker(
             db_api.register(source),
-            _settings(data, present, is_plain, lsh),
+            _settings(data, present, is_plain, lsh, config),
             log_level=logging.WARNING,
         )
         timings["load"] = time.perf_counter() - step
@@ -151,16 +154,13 @@ def link(
         )
         timings["predict"] = time.perf_counter() - step
 
-        step = time.perf_counter()
-        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=config.threshold
-        )
-        clusters = engine.to_pandas(clustered, ["cluster_id", "uid"])
-        timings["cluster"] = time.perf_counter() - step
         model = linker.misc.save_model_to_json()
     finally:
         if owns_engine:
             engine.close()
+    step = time.perf_counter()
+    clusters = connected_components(pairs, table.num_rows, config.threshold)
+    timings["cluster"] = time.perf_counter() - step
     histogram = _weight_histogram(pairs["match_weight"].to_numpy(dtype=float))
     timings["total"] = time.perf_counter() - started
     return LinkResult(
@@ -209,6 +209,7 @@ def _train(
             if loose:
                 active -= covered
                 # a comparison that also reads its swap partner needs the partner active too
+                active = {f for f in active if swap_partner(settings, f, present) not in whole}
                 partners = {swap_partner(settings, f, present) for f in active}
                 active |= {p for p in partners if p is not None and p not in whole}
                 fixed = set(present) - active
@@ -240,6 +241,23 @@ def _em_session(
     return True
 
 
+def connected_components(pairs: pd.DataFrame, n_records: int, threshold: float) -> pd.DataFrame:
+    """Persons as connected components of the pairs at or above `threshold` (uid, cluster_id).
+
+    Done here rather than in the engine: the kept pairs are already in memory, scipy solves the
+    graph in milliseconds, and both engines then cluster identically.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components as components
+
+    kept = pairs[pairs["match_probability"] >= threshold]
+    left = kept["uid_l"].to_numpy(dtype=np.int64)
+    right = kept["uid_r"].to_numpy(dtype=np.int64)
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), (n_records, n_records))
+    _, labels = components(graph, directed=False)
+    return pd.DataFrame({"uid": np.arange(n_records, dtype=np.int64), "cluster_id": labels})
+
+
 def _weight_histogram(weights: np.ndarray, width: float = 1.0) -> pd.DataFrame:
     weights = weights[np.isfinite(weights)]
     if not len(weights):
@@ -261,7 +279,6 @@ def _label_clusters(clusters: pd.DataFrame, data: EncodedInput) -> pd.DataFrame:
         }
     )
     frame = frame.merge(clusters, on="uid", how="left", validate="one_to_one")
-    frame["cluster_id"] = frame["cluster_id"].fillna(frame["uid"].astype(str)).astype(str)
     frame = frame.sort_values(["agency", "record_id"], kind="stable")
     order = pd.unique(frame["cluster_id"])
     number = pd.Series(np.arange(1, len(order) + 1), index=order)
