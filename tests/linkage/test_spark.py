@@ -3,11 +3,11 @@ minute including Spark's start)."""
 
 import pytest
 
-from tiphub.linkage.settings import DEFAULT_SETTINGS
 from tiphub.linkage.encoder import Encoder
 from tiphub.linkage.evaluate import pairs_from_groups, score
 from tiphub.linkage.linker import LinkConfig, link
 from tiphub.linkage.prepare import LSHConfig, from_tables
+from tiphub.linkage.settings import DEFAULT_SETTINGS
 
 from .conftest import TEST_KEY
 
