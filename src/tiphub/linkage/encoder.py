@@ -21,6 +21,7 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -102,68 +103,99 @@ class _FieldHasher:
         # common swap) still meets its twin; other fields have a key each.
         label = "name" if spec.kind == "name" else spec.name
         self.key = derive_key(key, f"field/{label}")
-        self.cache: dict[str, np.ndarray] = {}
         self.permutation: np.ndarray | None = None
         if balanced:
             seed = int.from_bytes(derive_key(key, f"balance/{spec.name}"), "little")
             self.permutation = np.random.default_rng(seed).permutation(2 * spec.bits)
 
-    def positions(self, token: str) -> np.ndarray:
-        cached = self.cache.get(token)
-        if cached is not None:
-            return cached
-        message = token.encode()
+    def positions(self, message: str) -> np.ndarray:
+        """The k bit positions of one (salted) token, from HMAC-SHA512 under the field key."""
+        encoded = message.encode()
+        blocks = (self.spec.hashes + 31) // 32  # one HMAC-SHA512 gives 32 positions
         digest = b"".join(
-            hmac.digest(self.key, counter.to_bytes(2, "little") + message, hashlib.sha256)
-            for counter in range((self.spec.hashes + 15) // 16)
+            hmac.digest(self.key, counter.to_bytes(2, "little") + encoded, hashlib.sha512)
+            for counter in range(blocks)
         )
         words = np.frombuffer(digest, dtype="<u2")[: self.spec.hashes]
-        positions = (words.astype(np.int64) % self.spec.bits).astype(np.int32)
-        self.cache[token] = positions
-        return positions
+        return (words.astype(np.int64) % self.spec.bits).astype(np.int32)
 
     def filters(self, values: Sequence[str], salts: Sequence[str] | None) -> np.ndarray:
-        """Packed filters (uint8 rows, little-endian bit order) for distinct (value, salt)s."""
+        """Packed filters (uint8 rows, little-endian bit order) for distinct (value, salt)s.
+
+        Tokens are collected for all values at once and each distinct (salt, token) is hashed
+        once: the per-token work is done by pandas and numpy, not by a Python loop.
+        """
         spec = self.spec
-        lengths: list[int] = []
-        chunks: list[np.ndarray] = []
-        for index, value in enumerate(values):
-            salt = salts[index] if salts is not None else ""
-            prefix = f"{salt}\x1f" if salt else ""
-            positions = [self.positions(prefix + token) for token in value_tokens(value, spec)]
-            merged = np.concatenate(positions) if positions else np.empty(0, np.int32)
-            chunks.append(merged)
-            lengths.append(len(merged))
+        token_lists = [value_tokens(value, spec) for value in values]
+        counts = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(values))
         bits = np.zeros((len(values), spec.bits), dtype=bool)
-        if chunks:
-            rows = np.repeat(np.arange(len(values)), lengths)
-            bits[rows, np.concatenate(chunks)] = True
+        if counts.sum():
+            flat = np.fromiter(chain.from_iterable(token_lists), dtype=object, count=counts.sum())
+            token_codes, tokens = pd.factorize(flat)
+            if salts is None:
+                messages = [str(t) for t in tokens]
+                inverse = token_codes
+            else:
+                salt_codes, salt_values = pd.factorize(np.asarray(salts, dtype=object))
+                width = np.int64(len(tokens))
+                pairs = np.repeat(salt_codes.astype(np.int64), counts) * width + token_codes
+                distinct, inverse = np.unique(pairs, return_inverse=True)
+                messages = [
+                    f"{salt_values[p // width]}\x1f{tokens[p % width]}"
+                    if salt_values[p // width]
+                    else str(tokens[p % width])
+                    for p in distinct.tolist()
+                ]
+            table = np.stack([self.positions(m) for m in messages])
+            rows = np.repeat(np.arange(len(values)), counts)
+            bits[rows[:, None], table[inverse]] = True
         if self.permutation is not None:
             bits = np.concatenate([bits, ~bits], axis=1)[:, self.permutation]
         return np.packbits(bits, axis=1, bitorder="little")
 
 
-def _blocking_tokens(key: bytes, index: int, parts: list[pd.Series]) -> pa.Array:
-    """Keyed 64-bit tokens of a combination of parts; null when any part is missing."""
-    token_key = derive_key(key, f"block/{index}")
-    combined = parts[0].astype(object)
-    missing = combined.eq("")
-    for part in parts[1:]:
-        combined = combined + "\x1f" + part
-        missing |= part.eq("")
-    codes, uniques = pd.factorize(combined)
-    hashed = np.fromiter(
+def _keyed_ids(key: bytes, part: str, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(64-bit keyed id per row, missing mask): one HMAC per distinct value of the part."""
+    part_key = derive_key(key, f"block/part/{part}")
+    codes, uniques = pd.factorize(values)
+    ids = np.fromiter(
         (
-            int.from_bytes(
-                hmac.digest(token_key, str(u).encode(), hashlib.sha256)[:8], "little", signed=True
-            )
+            int.from_bytes(hmac.digest(part_key, str(u).encode(), hashlib.sha256)[:8], "little")
             for u in uniques
         ),
-        dtype=np.int64,
+        dtype=np.uint64,
         count=len(uniques),
     )
-    values = hashed[codes]
-    return pa.array(values, type=pa.int64(), mask=missing.to_numpy(dtype=bool))
+    return ids[codes], values.eq("").to_numpy()
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a bijective mixing of 64-bit words (public; inputs are keyed)."""
+    with np.errstate(over="ignore"):
+        values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return values ^ (values >> np.uint64(31))
+
+
+def _blocking_tokens(
+    key: bytes, index: int, parts: list[str], part_ids: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> pa.Array:
+    """Keyed 64-bit tokens of a combination of parts; null when any part is missing.
+
+    Each distinct part value gets a keyed 64-bit id (HMAC); the ids of a combination are mixed
+    in order. Equal combinations give equal tokens; without the key, a token says nothing about
+    the values (the ids are pseudo-random), which is all that blocking needs.
+    """
+    seed = np.uint64(int.from_bytes(derive_key(key, f"block/{index}")[:8], "little"))
+    first_ids, missing = part_ids[parts[0]]
+    token = _mix(first_ids ^ seed)
+    missing = missing.copy()
+    for part in parts[1:]:
+        ids, absent = part_ids[part]
+        with np.errstate(over="ignore"):
+            token = _mix(token * np.uint64(0x9E3779B97F4A7C15) ^ ids)
+        missing |= absent
+    return pa.array(token.view(np.int64), type=pa.int64(), mask=missing)
 
 
 @dataclass
@@ -212,10 +244,12 @@ class Encoder:
             columns[f"{spec.name}_bf"] = self._encode_field(
                 spec, normalised[spec.name], salt if spec.name in settings.salted_fields else None
             )
+        part_ids = {
+            part: _keyed_ids(self.key, part, part_values(normalised, part))
+            for part in {p for parts in settings.blocking_keys for p in parts}
+        }
         for index, parts in enumerate(settings.blocking_keys):
-            columns[f"bk_{index}"] = _blocking_tokens(
-                self.key, index, [part_values(normalised, p) for p in parts]
-            )
+            columns[f"bk_{index}"] = _blocking_tokens(self.key, index, list(parts), part_ids)
         for name in STATISTICAL_COLUMNS:
             if name in frame.columns:
                 columns[name] = pa.array(frame[name].tolist())
