@@ -9,6 +9,7 @@
 """
 
 from tiphub.standard.codelists import Code, CodeList, code_list, code_list_names
+from tiphub.standard.ctdc import CTDC_COLUMNS, load_ctdc, to_ctdc
 from tiphub.standard.derive import DERIVED_FIELDS, STATISTICAL_COLUMNS, derive
 from tiphub.standard.dictionary import FieldDictionary, FieldSpec, FieldType, Level, intake_fields
 from tiphub.standard.reading import DEFAULT_MAX_ROWS, SUPPORTED_SUFFIXES
@@ -17,6 +18,7 @@ from tiphub.standard.report import DEFAULT_MAX_ERRORS, ValidationIssue, Validati
 from tiphub.standard.validation import load_intake
 
 __all__ = [
+    "CTDC_COLUMNS",
     "DEFAULT_MAX_ERRORS",
     "DEFAULT_MAX_ROWS",
     "DERIVED_FIELDS",
@@ -36,6 +38,8 @@ __all__ = [
     "code_list_names",
     "derive",
     "intake_fields",
+    "load_ctdc",
     "load_intake",
     "statistical_row",
+    "to_ctdc",
 ]

@@ -12,7 +12,7 @@ import difflib
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -22,6 +22,7 @@ LANGUAGES = ("en", "fr", "es")
 COUNTRY_LIST = "country"
 
 
+@lru_cache(maxsize=65536)  # the same few values repeat on every row of a file
 def match_key(value: str) -> str:
     """The form under which a typed value is compared: no accents, case or repeated spaces.
 
@@ -55,11 +56,13 @@ class CodeList:
     codes: tuple[Code, ...]
     notes: str = ""
     _lookup: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _exact: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Codes first: a code always wins over another code's label or synonym (`NA` is Namibia).
         for code in self.codes:
             self._lookup[match_key(code.code)] = code.code
+            self._exact[code.code] = code.code
         strong = set(self._lookup)
         for code in self.codes:
             for spelling in (*code.labels.values(), *code.synonyms):
@@ -94,7 +97,8 @@ class CodeList:
 
     def normalise(self, value: str) -> str | None:
         """The canonical code for a typed value, or None when it matches nothing."""
-        return self._lookup.get(match_key(value))
+        code = self._exact.get(value)  # fast path: the canonical code itself
+        return code if code is not None else self._lookup.get(match_key(value))
 
     def suggest(self, value: str, limit: int = 3) -> list[str]:
         """Codes whose code, label or synonym is close to `value` (for "did you mean")."""

@@ -28,7 +28,7 @@ from tiphub.standard.dictionary import FieldType, intake_fields
 from tiphub.standard.reading import DEFAULT_MAX_ROWS, open_table
 from tiphub.standard.records import IntakeBatch, IntakeRecord
 from tiphub.standard.report import DEFAULT_MAX_ERRORS, ValidationReport
-from tiphub.standard.validation import SHOWN_VALUE_LENGTH
+from tiphub.standard.validation import run_guarded, shown
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -174,13 +174,8 @@ def load_ctdc(
     """
     path = Path(path)
     report = ValidationReport(file=display_name or path.name, max_errors=max_errors)
-    try:
-        return _CtdcReader(report, today or dt.date.today()).run(path, max_rows)
-    except Exception as exc:  # the last safety net, as in load_intake
-        report.add(
-            f"internal error while reading the file ({type(exc).__name__}); please report it"
-        )
-        return IntakeBatch(report)
+    reader = _CtdcReader(report, today or dt.date.today())
+    return run_guarded(report, lambda: reader.run(path, max_rows))
 
 
 def _header_lookup() -> dict[str, CtdcVariable]:
@@ -248,8 +243,7 @@ class _CtdcReader:
             raw = cells[position].strip() if position < len(cells) else ""
             value, error = self._parse(variable, raw)
             if error:
-                shown = raw if len(raw) <= SHOWN_VALUE_LENGTH else raw[:SHOWN_VALUE_LENGTH] + "…"
-                self.report.add(error, row=row_number, column=header, value=shown)
+                self.report.add(error, row=row_number, column=header, value=shown(None, raw))
             elif value is not None:
                 values[variable.name] = value
             elif variable.name == "yearOfRegistration":

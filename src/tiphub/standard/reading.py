@@ -10,6 +10,7 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, the first re
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,9 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SUPPORTED_SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES
 DEFAULT_MAX_ROWS = 2_000_000
 DELIMITERS = (",", ";", "\t")
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+LONE_CR = re.compile(r"(?<=\r)(?!\n)")
 SAVE_AS_UTF8 = "save it again as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8)"
 
 
@@ -127,13 +128,17 @@ def _decoded_lines(handle: IO[bytes], report: ValidationReport) -> Iterator[str]
             report.add(f"line {number} of the file contains a NUL byte: {SAVE_AS_UTF8}")
             return
         try:
-            yield raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             report.add(
                 f"line {number} of the file is not valid UTF-8 ({_guess_encoding(raw)}): "
                 f"{SAVE_AS_UTF8}"
             )
             return
+        if "\r" in text.rstrip("\r\n"):  # classic Mac OS line ends (CR alone)
+            yield from LONE_CR.split(text)
+        else:
+            yield text
 
 
 def _guess_encoding(raw: bytes) -> str:
@@ -182,7 +187,14 @@ def _next_row(reader: Any, report: ValidationReport, row_number: int) -> list[st
 def _csv_rows(
     reader: Any, handle: IO[bytes], report: ValidationReport, max_rows: int, header_row: int
 ) -> Iterator[tuple[int, list[str]]]:
-    row_number, n_data = header_row, 0
+    return _data_rows(_csv_records(reader, handle, report, header_row), report, max_rows)
+
+
+def _csv_records(
+    reader: Any, handle: IO[bytes], report: ValidationReport, header_row: int
+) -> Iterator[tuple[int, list[str]]]:
+    """Every record after the header, numbered; stops at the first unreadable one."""
+    row_number = header_row
     try:
         while True:
             try:
@@ -193,15 +205,24 @@ def _csv_rows(
                 report.add(_csv_error_reason(exc), row=row_number + 1)
                 return
             row_number += 1
-            if not any(cell.strip() for cell in cells):
-                continue
-            n_data += 1
-            if n_data > max_rows:
-                report.add(_too_many_rows(max_rows))
-                return
             yield row_number, cells
     finally:
         handle.close()
+
+
+def _data_rows(
+    rows: Iterator[tuple[int, list[str]]], report: ValidationReport, max_rows: int
+) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows, stopping with an issue after `max_rows` of them."""
+    n_data = 0
+    for row_number, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        n_data += 1
+        if n_data > max_rows:
+            report.add(_too_many_rows(max_rows))
+            return
+        yield row_number, cells
 
 
 def _csv_error_reason(exc: csv.Error) -> str:
@@ -244,6 +265,9 @@ def _open_xlsx(path: Path, report: ValidationReport, max_rows: int) -> RawTable 
         report.add("the workbook has no worksheet")
         return None
     sheet = workbook.worksheets[0]
+    # Read-only mode trusts the sheet's recorded dimensions, which some tools write wrongly
+    # (e.g. "A1"): forget them so that every cell present is read.
+    sheet.reset_dimensions()
     rows = _xlsx_rows(sheet.iter_rows(values_only=True), workbook, report)
     first = next((row for row in rows if any(cell.strip() for cell in row[1])), None)
     if first is None:
@@ -252,7 +276,7 @@ def _open_xlsx(path: Path, report: ValidationReport, max_rows: int) -> RawTable 
         workbook.close()
         return None
     _, header = first
-    return RawTable(header=header, rows=_skip_blank_data(rows, report, max_rows))
+    return RawTable(header=header, rows=_data_rows(rows, report, max_rows))
 
 
 def _xlsx_rows(
@@ -269,20 +293,6 @@ def _xlsx_rows(
         report.add("the workbook could not be read to the end (it may be damaged)", row=row_number)
     finally:
         workbook.close()
-
-
-def _skip_blank_data(
-    rows: Iterator[tuple[int, list[str]]], report: ValidationReport, max_rows: int
-) -> Iterator[tuple[int, list[str]]]:
-    n_data = 0
-    for row_number, cells in rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        n_data += 1
-        if n_data > max_rows:
-            report.add(_too_many_rows(max_rows))
-            return
-        yield row_number, cells
 
 
 def xlsx_cell_text(value: Any) -> str:

@@ -9,13 +9,13 @@ raises.
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tiphub.standard.derive import age_at_identification, derive
 from tiphub.standard.dictionary import FieldDictionary, FieldSpec, FieldType, intake_fields
-from tiphub.standard.reading import DEFAULT_MAX_ROWS, DELIMITER_NAMES, RawTable, open_table
+from tiphub.standard.reading import DEFAULT_MAX_ROWS, RawTable, open_table
 from tiphub.standard.records import IntakeBatch, IntakeRecord
 from tiphub.standard.report import DEFAULT_MAX_ERRORS, ValidationReport
 from tiphub.standard.values import parse_cell
@@ -42,10 +42,19 @@ def load_intake(
     """
     path = Path(path)
     report = ValidationReport(file=display_name or path.name, max_errors=max_errors)
+    validator = _IntakeValidator(report, today or dt.date.today())
+    return run_guarded(report, lambda: validator.run(path, max_rows))
+
+
+def run_guarded(report: ValidationReport, run: Callable[[], IntakeBatch]) -> IntakeBatch:
+    """Run a reader; a bug in it becomes a reported issue, never a traceback for users.
+
+    Only the exception's type is logged or reported: its message could quote a cell value.
+    """
     try:
-        return _IntakeValidator(report, today or dt.date.today()).run(path, max_rows)
-    except Exception as exc:  # the last safety net: a bug must not become a traceback for users
-        logger.error("internal error validating an intake file: %s", type(exc).__name__)
+        return run()
+    except Exception as exc:
+        logger.error("internal error reading %s: %s", report.file, type(exc).__name__)
         report.add(
             f"internal error while reading the file ({type(exc).__name__}); please report it"
         )
@@ -86,6 +95,13 @@ class _IntakeValidator:
         self.dictionary: FieldDictionary = intake_fields()
         self.records: list[IntakeRecord] | None = []
         self.first_row_of_id: dict[str, int] = {}
+        self.identifying_names = [spec.name for spec in self.dictionary if spec.identifying]
+        # Value of each statistical field when its cell is empty (a tuple stands for a new list).
+        self.statistical_defaults: list[tuple[str, object]] = [
+            (spec.name, () if spec.type is FieldType.MULTICODE else spec.default)
+            for spec in self.dictionary
+            if not spec.identifying and spec.name != RECORD_ID
+        ]
 
     def run(self, path: Path, max_rows: int) -> IntakeBatch:
         table = open_table(path, self.report, max_rows=max_rows, header_score=self._known_headers)
@@ -134,10 +150,9 @@ class _IntakeValidator:
 
     def _unknown_column_reason(self, name: str, table: RawTable) -> str:
         if len(table.header) == 1 and any(sep in name for sep in (",", ";", "\t", "|")):
-            found = DELIMITER_NAMES.get(table.delimiter or "", "none")
             return (
-                "the whole header is one column: the separator was not recognised (found: "
-                f"{found}); separate columns with commas, semicolons or tabs"
+                "the whole header is one column: the separator was not recognised; separate "
+                "columns with commas, semicolons or tabs"
             )
         reason = "unknown column (a misspelt column would lose its data)"
         suggestions = self.dictionary.suggest(name)
@@ -245,20 +260,16 @@ class _IntakeValidator:
 
     def _record(self, row_number: int, values: dict[str, object]) -> IntakeRecord:
         identifying: dict[str, str] = {}
+        for name in self.identifying_names:
+            value = values.get(name)
+            if value is not None:
+                identifying[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
         fields: dict[str, object] = {}
-        for spec in self.dictionary:
-            value = values.get(spec.name)
-            if spec.name == RECORD_ID:
-                continue
-            if spec.identifying:
-                if value is not None:
-                    identifying[spec.name] = (
-                        value.isoformat() if isinstance(value, dt.date) else str(value)
-                    )
-            elif value is None:
-                fields[spec.name] = [] if spec.type is FieldType.MULTICODE else spec.default
-            else:
-                fields[spec.name] = value
+        for name, empty in self.statistical_defaults:
+            value = values.get(name)
+            fields[name] = (
+                (list(empty) if isinstance(empty, tuple) else empty) if value is None else value
+            )
         born = values.get("date_of_birth")
         return IntakeRecord(
             record_id=str(values[RECORD_ID]),

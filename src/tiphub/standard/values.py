@@ -8,7 +8,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tiphub.standard.codelists import CodeList
 from tiphub.standard.dictionary import FieldSpec, FieldType
@@ -24,8 +24,9 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 CODES_LISTED_IN_FULL = 15
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
+    """A parsed cell: its value, or the reason it is wrong (a tuple: created once per cell)."""
+
     value: object = None
     error: str | None = None
 

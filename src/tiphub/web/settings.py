@@ -64,10 +64,13 @@ INSTALLED_APPS = [
     "tiphub.web.registry",
     "tiphub.web.accounts",
     "tiphub.web.pages",
+    "tiphub.web.monitoring",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the collected static files (`tiphub serve` collects them): no CDN, no nginx needed.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -113,6 +116,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests use a file as well (not Django's shared-cache memory database, which has no busy
+    # timeout), so they lock exactly as production does; each test session has its own var/.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -135,15 +141,19 @@ TIPHUB_LOCKOUT_SECONDS = int(os.environ.get("TIPHUB_LOCKOUT_SECONDS", 15 * 60))
 OTP_TOTP_ISSUER = "tiphub"
 # Smallest count shown to aggregate-only roles (privacy-requirements B1.1).
 TIPHUB_MIN_CELL = int(os.environ.get("TIPHUB_MIN_CELL", 11))
+# The country's plan for the indicator pages (targets, action plan, programmes; see
+# docs/indicators.md); the demo country's built-in plan when unset.
+TIPHUB_PLAN_FILE = os.environ.get("TIPHUB_PLAN_FILE") or None
 TIPHUB_UPLOAD_MAX_BYTES = int(os.environ.get("TIPHUB_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Sessions: idle timeout (refreshed on every request); the absolute lifetime is enforced by
-# tiphub.web.accounts middleware. Values in seconds.
+# Sessions: idle timeout and absolute lifetime, both enforced by tiphub.web.accounts.sessions
+# (the session is re-saved, refreshing the idle clock, at most once a minute rather than on every
+# request: one database write less per page). Values in seconds.
 SESSION_COOKIE_AGE = int(os.environ.get("TIPHUB_SESSION_IDLE_SECONDS", 15 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TIPHUB_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("TIPHUB_SESSION_ABSOLUTE_SECONDS", 8 * 3600))
 SESSION_COOKIE_HTTPONLY = True
@@ -193,7 +203,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Deny by default: a view is open only to users for whom policy.can(user, view.policy_action).
+    "DEFAULT_PERMISSION_CLASSES": ["tiphub.web.api.permissions.PolicyPermission"],
+    # JSON only: the browsable API's inline scripts would break the strict CSP (docs: /api/docs/).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -10,58 +10,38 @@ name, date of birth or document number) and audits the search without its terms.
 
 from __future__ import annotations
 
+import csv
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tiphub.web.accounts import policy
-from tiphub.web.accounts.fields import level_of
+from tiphub.web.accounts.fields import level_of, protected_fields
+from tiphub.web.registry.intake import CLEAR_COLUMNS
+
+if TYPE_CHECKING:
+    from tiphub.web.registry.services import RevealedRecord
 
 #: Clear (non-encrypted) columns of a stored record, in the order pages show them.
-CLEAR_FIELDS = (
+CLEAR_FIELDS = ("record_id", *CLEAR_COLUMNS)
+
+#: What a row of a records list shows (page and API): ids and statistics, never an identity.
+LIST_FIELDS = (
     "record_id",
-    "case_id",
-    "identification_date",
-    "age",
-    "gender",
-    "citizenship",
-    "country_of_exploitation",
-    "region",
-    "document_type",
-    "trafficking_status",
-    "status_decision_org",
-    "exploitation_types",
-    "labour_sectors",
-    "sexual_exploitation_types",
-    "means_of_control",
-    "recruitment_methods",
-    "recruiter_relationship",
-    "exploitation_months",
     "year",
-    "age_years",
-    "is_child",
     "sex",
     "age_group",
-    "age_band",
+    "trafficking_status",
     "form_sexual",
     "form_labour",
     "form_organ",
     "form_other",
-)
-
-#: Identifying columns (ciphertext at rest), decrypted only for the identifying profile.
-PROTECTED_FIELDS = (
-    "given_name",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "phone",
-    "email",
-    "address",
-    "document_number",
-    "narrative",
+    "updated_at",
 )
 
 
@@ -127,23 +107,43 @@ def open_record(user: Any, pk: Any, *, via: str, purpose: str = "") -> OpenedRec
             user, "record.read", record, fields=shown, purpose=purpose or via, details={"via": via}
         )
     visible = policy.mask(user, data)
-    hidden = [name for name in PROTECTED_FIELDS if name not in visible]
+    hidden = policy.hidden_fields(user, list(protected_fields()))
     return OpenedRecord(record=record, fields=visible, hidden=hidden)
 
 
-def _identity_values(revealed: Any) -> dict[str, Any]:
-    """The identifying values out of whatever the registry's `get_record` returns."""
-    if isinstance(revealed, dict):
-        source: dict[str, Any] = revealed
-    else:
-        source = {
-            name: getattr(revealed, name) for name in PROTECTED_FIELDS if hasattr(revealed, name)
-        }
-        for attr in ("identity", "sensitive"):
-            extra = getattr(revealed, attr, None)
-            if isinstance(extra, dict):
-                source.update(extra)
-    return {name: source.get(name) for name in PROTECTED_FIELDS if name in source}
+def _identity_values(revealed: RevealedRecord) -> dict[str, Any]:
+    """The decrypted identifying values of the registry's `RevealedRecord`, in dictionary order."""
+    source = {**revealed.identity, **revealed.sensitive}
+    return {name: source[name] for name in protected_fields() if name in source}
+
+
+def page_of_records(
+    records: QuerySet[Any], number: Any, size: int, *, strict: bool = False
+) -> Page[Any]:
+    """One page of a records list, ordered by agency and the agency's record id.
+
+    Two steps, so that a deep page stays fast on a large agency: the page's keys come from the
+    (agency, record_id) unique index alone (an index-only scan, whatever the offset), then only
+    those rows are read. `strict` raises `InvalidPage` for a page that does not exist (the API's
+    404) instead of falling back to the nearest one (the pages').
+    """
+    keys = records.order_by("agency_id", "record_id").values_list("agency_id", "record_id")
+    paginator = Paginator(keys, size)
+    page = paginator.page(number) if strict else paginator.get_page(number)
+    wanted: dict[int, list[str]] = {}
+    for agency_id, record_id in page.object_list:
+        wanted.setdefault(agency_id, []).append(record_id)
+    match = Q(pk__in=[])
+    for agency_id, record_ids in wanted.items():
+        match |= Q(agency_id=agency_id, record_id__in=record_ids)
+    rows = (
+        records.filter(match)
+        .select_related("agency")
+        .only("pk", "agency__code", *LIST_FIELDS)
+        .order_by("agency_id", "record_id")
+    )
+    page.object_list = list(rows)
+    return page
 
 
 @dataclass
@@ -196,3 +196,47 @@ def search_records(user: Any, terms: SearchTerms, *, via: str) -> Any:
         )
     _audit(user, "record.search", details={"via": via, "terms": terms.used()})
     return records
+
+
+def export_records(user: Any, out: TextIO | Any, *, via: str) -> int:
+    """Write the user's records (the fields their profile allows, never an identity) as CSV.
+
+    Every exported record gets its own `record.export` event, plus one summary event with the
+    count; all share an export id, so a leaked file can be traced to its export.
+    """
+    from tiphub.web.audit.services import EventSpec, record_event, record_events
+    from tiphub.web.registry.services import RECORD_TYPE
+
+    policy.require(user, "record.export", purpose=via)
+    export_id = uuid.uuid4().hex
+    columns = [name for name in ("id", "agency", *CLEAR_FIELDS) if policy.mask(user, {name: 1})]
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    events: list[EventSpec] = []
+    records = policy.visible_records(user).select_related("agency")
+    for record in records.order_by("agency_id", "record_id").iterator(chunk_size=2000):
+        values = clear_values(record)
+        writer.writerow(["" if values[name] is None else values[name] for name in columns])
+        events.append(
+            EventSpec(
+                actor=user,
+                action="record.export",
+                object_type=RECORD_TYPE,
+                object_id=str(record.pk),
+                agency=record.agency.code,
+                fields=tuple(columns),
+                purpose=via,
+                details={"export": export_id},
+            )
+        )
+    record_events(events)
+    account = policy.account_of(user)
+    record_event(
+        user,
+        "record.export",
+        agency=account.agency if account is not None else None,
+        fields=columns,
+        purpose=via,
+        details={"export": export_id, "format": "csv", "count": len(events)},
+    )
+    return len(events)

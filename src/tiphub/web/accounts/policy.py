@@ -13,7 +13,7 @@ there is no code path that fetches first and checks later. Denials are audited (
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
@@ -133,44 +133,50 @@ def audit_denial(user: UserLike | None, action: str, obj: Any = None, *, purpose
 # --- querysets narrowed by scope ----------------------------------------------------------------
 
 
+def _scoped(
+    user: UserLike | None, objects: QuerySet[Any], allowed: Callable[[Role], bool], own: str
+) -> QuerySet[Any]:
+    """`objects` narrowed to the user's scope; none at all unless `allowed(role)`.
+
+    own: the lookup that names the uploading user, for the `own` scope.
+    """
+    role = role_of(user)
+    if role is None or not allowed(role):
+        return objects.none()
+    if role.scope == "national":
+        return objects
+    agency_id = agency_id_of(user)
+    if agency_id is None:
+        return objects.none()
+    objects = objects.filter(agency_id=agency_id)
+    if role.scope == "own":
+        assert user is not None
+        objects = objects.filter(**{own: user.pk})
+    return objects
+
+
 def visible_records(user: UserLike | None) -> QuerySet[Any]:
     """The victim records this user may list or open: an empty queryset when none."""
     from tiphub.web.registry.models import VictimRecord
 
-    records = VictimRecord.objects.all()
-    role = role_of(user)
-    if role is None or not role.record_level:
-        return records.none()
-    agency_id = agency_id_of(user)
-    if role.scope == "national":
-        return records
-    if agency_id is None:
-        return records.none()
-    records = records.filter(agency_id=agency_id)
-    if role.scope == "own":
-        assert user is not None
-        records = records.filter(submission__uploaded_by_id=user.pk)
-    return records
+    return _scoped(
+        user,
+        VictimRecord.objects.all(),
+        lambda role: role.record_level,
+        own="submission__uploaded_by_id",
+    )
 
 
 def visible_submissions(user: UserLike | None) -> QuerySet[Any]:
     """The submissions (uploads) this user may see."""
     from tiphub.web.registry.models import Submission
 
-    submissions = Submission.objects.all()
-    role = role_of(user)
-    if role is None or "submission.view" not in role.permissions:
-        return submissions.none()
-    agency_id = agency_id_of(user)
-    if role.scope == "national":
-        return submissions
-    if agency_id is None:
-        return submissions.none()
-    submissions = submissions.filter(agency_id=agency_id)
-    if role.scope == "own":
-        assert user is not None
-        submissions = submissions.filter(uploaded_by_id=user.pk)
-    return submissions
+    return _scoped(
+        user,
+        Submission.objects.all(),
+        lambda role: "submission.view" in role.permissions,
+        own="uploaded_by_id",
+    )
 
 
 def statistics_records(user: UserLike | None) -> QuerySet[Any]:
@@ -217,8 +223,8 @@ def sees_identities(user: UserLike | None) -> bool:
 def mask(user: UserLike | None, data: Mapping[str, Any]) -> dict[str, Any]:
     """Keep only the fields whose protection level the user's profile allows.
 
-    A field the dictionary does not know is treated as identifying (L-ID): a new column is
-    hidden until someone classifies it, never shown by accident.
+    A field the dictionary does not know has no level any profile includes: a new column is
+    hidden from everyone until someone classifies it, never shown by accident.
     """
     from tiphub.web.accounts.fields import level_of
 

@@ -31,6 +31,9 @@ ACTIONS = frozenset(
         "audit.view",
         "agency.view",
         "user.manage",
+        "indicators.view",
+        "indicators.export",
+        "indicators.manage",
     }
 )
 

@@ -1,9 +1,11 @@
 """Session lifetimes and ending sessions: idle and absolute timeouts, kill on disable.
 
-Idle: `SESSION_COOKIE_AGE` seconds without a request. Absolute: `TIPHUB_SESSION_ABSOLUTE_SECONDS`
-after the password was entered, however active the user was. Both are checked by
-`SessionTimeoutMiddleware` from timestamps kept in the session itself, so they hold with any
-session backend; the database backend's own expiry is a second fence for the idle limit.
+Idle: `SESSION_COOKIE_AGE` seconds without a request (measured from the last time the idle clock
+moved; it moves at most once a minute, see `SEEN_RESOLUTION`). Absolute:
+`TIPHUB_SESSION_ABSOLUTE_SECONDS` after the password was entered, however active the user was.
+Both are checked by `SessionTimeoutMiddleware` from timestamps kept in the session itself, so they
+hold with any session backend; the database backend's own expiry (renewed whenever the clock
+moves) is a second fence for the idle limit.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from django.http import HttpRequest
 
 AUTH_AT = "tiphub_auth_at"
 SEEN_AT = "tiphub_seen_at"
+#: The idle clock is moved (and the session saved) at most this often, in seconds: the idle
+#: timeout is exact to within this much, and most requests write nothing.
+SEEN_RESOLUTION = 60
 
 
 def now() -> float:
@@ -49,7 +54,8 @@ def expired_reason(request: HttpRequest) -> str | None:
         return "absolute"
     if current - float(seen_at) > settings.SESSION_COOKIE_AGE:
         return "idle"
-    session[SEEN_AT] = current
+    if current - float(seen_at) >= SEEN_RESOLUTION:
+        session[SEEN_AT] = current  # modifies the session: Django saves it, renewing its expiry
     return None
 
 

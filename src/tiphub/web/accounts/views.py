@@ -38,8 +38,6 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     """POST-only logout (a GET link could be triggered by another site)."""
 
-    template_name = "accounts/logged_out.html"
-
 
 def _qr_svg(url: str) -> str:
     """An inline SVG QR code of the provisioning URL (no image file, no external service)."""
@@ -69,10 +67,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            _audit(request, "auth.2fa", outcome="ok", enrolled=confirmed is None)
+            _audit(request, "auth.second_factor", outcome="ok", enrolled=confirmed is None)
             messages.success(request, _("Two-factor verification complete."))
             return HttpResponseRedirect(_safe_next(request))
-        _audit(request, "auth.2fa", outcome="failed", enrolled=confirmed is None)
+        _audit(request, "auth.second_factor", outcome="failed", enrolled=confirmed is None)
         form.add_error("token", _("That code is not valid. Check your device's clock and retry."))
     context: dict[str, Any] = {"form": form, "enrol": confirmed is None}
     if confirmed is None:

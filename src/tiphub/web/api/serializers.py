@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from tiphub.web.accounts.access import LIST_FIELDS
 from tiphub.web.registry.models import Agency, Submission, VictimRecord
 
 
@@ -23,21 +24,7 @@ class RecordSummarySerializer(serializers.ModelSerializer[VictimRecord]):
 
     class Meta:
         model = VictimRecord
-        fields = (
-            "id",
-            "url",
-            "agency",
-            "record_id",
-            "year",
-            "sex",
-            "age_group",
-            "trafficking_status",
-            "form_sexual",
-            "form_labour",
-            "form_organ",
-            "form_other",
-            "updated_at",
-        )
+        fields = ("id", "url", "agency", *LIST_FIELDS)
 
 
 class RecordDetailSerializer(serializers.Serializer[dict[str, Any]]):

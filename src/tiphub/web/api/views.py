@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from typing import Any, ClassVar
 
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -50,17 +51,34 @@ def _search_terms(request: Request) -> access.SearchTerms:
     )
 
 
+class RecordPagination(PageNumberPagination):
+    """Page-number pagination of records through `access.page_of_records` (deep pages stay fast)."""
+
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        self.request = request
+        number = request.query_params.get(self.page_query_param) or 1
+        try:
+            self.page = access.page_of_records(
+                queryset, number, self.get_page_size(request) or 50, strict=True
+            )
+        except InvalidPage as exc:
+            raise NotFound(f"Invalid page: {exc}") from None
+        return list(self.page)
+
+
 @extend_schema(parameters=_SEARCH_PARAMS)
 class RecordList(generics.ListAPIView[Any]):
-    """Victim records in your scope (agency), newest ids last; no identifying field."""
+    """Victim records in your scope, by agency and agency record id; no identifying field."""
 
     policy_action = "record.list"
     serializer_class = s.RecordSummarySerializer
+    pagination_class = RecordPagination
 
     def get_queryset(self) -> Any:
         terms = _search_terms(self.request)
-        records = access.search_records(self.request.user, terms, via="api")
-        return records.select_related("agency").order_by("agency_id", "record_id")
+        return access.search_records(self.request.user, terms, via="api")
 
 
 class RecordDetail(APIView):
@@ -78,7 +96,7 @@ class RecordDetail(APIView):
         body = {
             "id": opened.pk,
             "agency": opened.record.agency.code,
-            "fields": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()},
+            "values": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()},
             "withheld": opened.hidden,
         }
         return Response(body)
@@ -91,29 +109,9 @@ class RecordExport(APIView):
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> HttpResponse:
-        records = policy.visible_records(request.user).select_related("agency")
-        columns = ["id", "agency", *access.CLEAR_FIELDS]
-        allowed = [c for c in columns if policy.mask(request.user, {c: 1})]
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="records.csv"'
-        writer = csv.writer(response)
-        writer.writerow(allowed)
-        count = 0
-        for record in records.order_by("agency_id", "record_id").iterator(chunk_size=2000):
-            values = access.clear_values(record)
-            writer.writerow(["" if values[c] is None else values[c] for c in allowed])
-            count += 1
-        from tiphub.web.audit.services import record_event
-
-        account = policy.account_of(request.user)
-        record_event(
-            request.user,
-            "record.export",
-            agency=account.agency if account is not None else None,
-            fields=allowed,
-            purpose="api",
-            details={"format": "csv", "count": count},
-        )
+        access.export_records(request.user, response, via="api")
         return response
 
 

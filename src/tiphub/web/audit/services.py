@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from tiphub.web.audit.chain import CHAINED_FIELDS, GENESIS, check_json_value, event_hash
 from tiphub.web.audit.models import AuditEvent
+from tiphub.web.bulk import insert_rows
 
 #: Outcomes an event may record.
 OUTCOMES = frozenset({"ok", "denied", "failed", "rejected"})
@@ -104,8 +105,14 @@ def record_event(
     return record_events([spec])[0]
 
 
-def record_events(specs: Sequence[EventSpec], *, using: str | None = None) -> list[AuditEvent]:
-    """Append many events in order, under one lock and one transaction."""
+def record_events(
+    specs: Sequence[EventSpec], *, using: str | None = None, fetch: bool = True
+) -> list[AuditEvent]:
+    """Append many events in order, under one lock and one transaction.
+
+    Returns the stored events (with their ids), or [] when `fetch` is False (bulk writers such
+    as imports that do not need them back).
+    """
     rows = [_row(spec) for spec in specs]
     if not rows:
         return []
@@ -115,14 +122,29 @@ def record_events(specs: Sequence[EventSpec], *, using: str | None = None) -> li
         head = AuditEvent.objects.using(db).order_by("-seq").values_list("seq", "hash").first()
         seq, prev = head if head else (0, GENESIS)
         now = timezone.now()
-        events = []
+        first = seq + 1
         for row in rows:
             seq += 1
             row.update(seq=seq, created_at=now, prev_hash=prev)
             row["hash"] = prev = event_hash(row)
-            events.append(AuditEvent(**row))
-        AuditEvent.objects.using(db).bulk_create(events, batch_size=1000)
+        insert_rows(AuditEvent, _COLUMNS, ([row[c] for c in _COLUMNS] for row in rows), using=db)
+        if not fetch:
+            return []
+        ids = dict(
+            AuditEvent.objects.using(db)
+            .filter(seq__gte=first, seq__lte=seq)
+            .values_list("seq", "pk")
+        )
+    events = []
+    for row in rows:
+        event = AuditEvent(pk=ids[row["seq"]], **row)
+        event._state.adding = False
+        event._state.db = db
+        events.append(event)
     return events
+
+
+_COLUMNS = (*CHAINED_FIELDS, "hash")
 
 
 def _lock_chain(db: str) -> None:

@@ -56,6 +56,7 @@ def items_for(user: Any, path: str = "") -> list[dict[str, Any]]:
     return entries
 
 
+register(NavItem("home", _("Overview"), "pages:home", None, order=5))
 register(NavItem("dashboard", _("Dashboard"), "pages:dashboard", "stats.view", order=10))
 register(NavItem("records", _("Records"), "pages:records", "record.list", order=20))
 register(NavItem("submissions", _("Submissions"), "pages:submissions", "submission.view", order=30))

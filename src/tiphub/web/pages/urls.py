@@ -2,11 +2,12 @@
 
 from django.urls import URLPattern, path
 
-from tiphub.web.pages.views import audit_log, dashboard, records, submissions
+from tiphub.web.pages.views import audit_log, dashboard, home, records, submissions
 
 app_name = "pages"
 
 urlpatterns: list[URLPattern] = [
+    path("", home.home, name="home"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("records/", records.record_list, name="records"),
     path("records/<int:pk>/", records.record_detail, name="record"),

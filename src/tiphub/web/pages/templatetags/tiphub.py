@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 
 from tiphub.web.accounts import policy
 from tiphub.web.pages import nav
+from tiphub.web.pages.statistics import Cell
 
 register = template.Library()
 
@@ -40,29 +41,29 @@ CHART_WIDTH = 560
 
 
 @register.simple_tag
-def bar_chart(cells: list[dict[str, Any]], title: str) -> SafeString:
+def bar_chart(cells: list[Cell], title: str) -> SafeString:
     """A horizontal bar chart as inline SVG (no script; readable without colour).
 
-    `cells` are dicts with `label`, `count` (int or None when suppressed) and `display` (the text
+    `cells` have a `label`, a `count` (int, or None when suppressed) and a `display` (the text
     shown, e.g. '<11'). Suppressed cells get a hatched stub rather than a bar, so a reader never
     mistakes a hidden count for zero.
     """
     if not cells:
         return format_html('<p class="empty">{}</p>', "—")
-    largest = max((c["count"] or 0) for c in cells) or 1
+    largest = max((c.count or 0) for c in cells) or 1
     span = CHART_WIDTH - LABEL_WIDTH - 70
     height = BAR_HEIGHT * len(cells) + 8
     rows = []
     for i, cell in enumerate(cells):
         y = 4 + i * BAR_HEIGHT
-        count = cell["count"]
+        count = cell.count
         width = max(2, round(span * (count or 0) / largest)) if count else 6
         css = "bar" if count is not None else "bar suppressed"
         rows.append(
             (
                 y + BAR_HEIGHT * 0.68,
                 LABEL_WIDTH - 6,
-                cell["label"],
+                cell.label,
                 LABEL_WIDTH,
                 y + 3,
                 width,
@@ -70,7 +71,7 @@ def bar_chart(cells: list[dict[str, Any]], title: str) -> SafeString:
                 css,
                 LABEL_WIDTH + width + 6,
                 y + BAR_HEIGHT * 0.68,
-                cell["display"],
+                cell.display,
             )
         )
     body = format_html_join(

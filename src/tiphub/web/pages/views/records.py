@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -38,25 +37,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "record.list")
     terms, errors = _terms(request)
     records = access.search_records(request.user, terms, via="page")
-    records = (
-        records.select_related("agency")
-        .only(
-            "pk",
-            "record_id",
-            "agency__code",
-            "year",
-            "sex",
-            "age_group",
-            "trafficking_status",
-            "form_sexual",
-            "form_labour",
-            "form_organ",
-            "form_other",
-            "updated_at",
-        )
-        .order_by("agency_id", "record_id")
-    )
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = access.page_of_records(records, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

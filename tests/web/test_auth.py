@@ -1,0 +1,208 @@
+"""Login, lockout, session timeouts, kill-on-disable and two-factor, end to end through views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+
+from tiphub.web.accounts import sessions
+
+from .support import PASSWORD, client_for
+
+
+def _events(action: str) -> list[Any]:
+    from tiphub.web.audit.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(action=action).order_by("seq"))
+
+
+def _login(client: Client, username: str, password: str) -> Any:
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+@pytest.mark.real_hashing
+def test_passwords_are_hashed_with_argon2(make_user: Any) -> None:
+    user = make_user("caseworker", name="hashed")
+    assert user.password.startswith("argon2$")
+    assert Client().login(username="hashed", password=PASSWORD)
+
+
+def test_login_renews_the_session_id_and_is_audited(role_users: dict[str, Any]) -> None:
+    client = Client()
+    client.get("/accounts/login/")
+    client.session["probe"] = 1  # an anonymous session before login
+    before = client.session.session_key
+    response = _login(client, "caseworker-pol", PASSWORD)
+    assert response.status_code == 302
+    assert client.session.session_key != before
+    assert [e.actor_label for e in _events("auth.login")] == ["caseworker-pol"]
+    assert client.get("/records/").status_code == 200
+
+
+def test_failed_logins_lock_the_name_and_every_attempt_is_audited(
+    role_users: dict[str, Any], settings: Any
+) -> None:
+    settings.TIPHUB_LOCKOUT_THRESHOLD = 3
+    client = Client()
+    for _ in range(3):
+        response = _login(client, "caseworker-pol", "wrong password")
+        assert response.status_code == 200
+    # Locked now: even the right password is refused, with a message that says why.
+    response = _login(client, "caseworker-pol", PASSWORD)
+    assert response.status_code == 200
+    assert "locked" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    failed = _events("auth.login_failed")
+    assert len(failed) == 4
+    assert failed[-1].details["reason"] == "locked"
+    assert len(_events("auth.lockout")) == 1
+    assert not _events("auth.login")
+
+
+def test_lockout_also_covers_names_that_do_not_exist(db: Any, settings: Any) -> None:
+    settings.TIPHUB_LOCKOUT_THRESHOLD = 2
+    client = Client()
+    for _ in range(3):
+        response = _login(client, "nobody-here", "whatever pass")
+    assert "locked" in response.content.decode()  # same answer as for a real account
+
+
+def test_lockout_ends_after_its_window(role_users: dict[str, Any], settings: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tiphub.web.accounts.models import LoginThrottle
+
+    settings.TIPHUB_LOCKOUT_THRESHOLD = 2
+    client = Client()
+    for _ in range(2):
+        _login(client, "caseworker-pol", "wrong password")
+    LoginThrottle.objects.filter(username="caseworker-pol").update(
+        locked_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert _login(client, "caseworker-pol", PASSWORD).status_code == 302
+    assert not LoginThrottle.objects.filter(username="caseworker-pol").exists()
+
+
+def test_idle_session_is_logged_out(role_users: dict[str, Any], monkeypatch: Any) -> None:
+    client = client_for(role_users["caseworker"])
+    assert client.get("/records/").status_code == 200
+    start = sessions.now()
+    monkeypatch.setattr(sessions, "now", lambda: start + 15 * 60 + 5)
+    response = client.get("/records/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    logout = _events("auth.logout")
+    assert logout
+    assert logout[-1].details["reason"] == "timeout-idle"
+
+
+def test_activity_keeps_a_session_alive_until_its_absolute_limit(
+    role_users: dict[str, Any], monkeypatch: Any, settings: Any
+) -> None:
+    settings.TIPHUB_SESSION_ABSOLUTE_SECONDS = 3600
+    client = client_for(role_users["caseworker"])
+    start = sessions.now()
+    for minutes in (10, 20, 30, 40, 50):  # a request every ten minutes: never idle
+        monkeypatch.setattr(sessions, "now", lambda m=minutes: start + m * 60)
+        assert client.get("/records/").status_code == 200
+    monkeypatch.setattr(sessions, "now", lambda: start + 3601)
+    response = client.get("/records/")
+    assert response.status_code == 302
+    assert _events("auth.logout")[-1].details["reason"] == "timeout-absolute"
+
+
+def test_disabling_an_account_ends_its_sessions_and_tokens(role_users: dict[str, Any]) -> None:
+    from rest_framework.authtoken.models import Token
+
+    user = role_users["supervisor"]
+    browser_a, browser_b = client_for(user), client_for(user)
+    token = Token.objects.create(user=user)
+    assert browser_a.get("/records/").status_code == 200
+    user.is_active = False
+    user.save()
+    assert not Session.objects.filter(
+        session_key__in=[browser_a.session.session_key, browser_b.session.session_key]
+    ).exists()
+    for browser in (browser_a, browser_b):
+        assert browser.get("/records/").status_code == 302
+    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.get("/api/v1/records/").status_code in {401, 403}
+    assert _events("account.disable")
+
+
+def test_a_role_change_applies_on_the_next_request(role_users: dict[str, Any]) -> None:
+    user = role_users["supervisor"]
+    client = client_for(user)
+    assert client.get("/records/").status_code == 200
+    user.account.role = "statistician"
+    user.account.agency = None
+    user.account.save()
+    assert client.get("/records/").status_code == 403
+
+
+def test_logout_is_post_only_and_audited(role_users: dict[str, Any]) -> None:
+    client = client_for(role_users["caseworker"])
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.post("/accounts/logout/")["Location"] == "/accounts/login/"
+    assert _events("auth.logout")[-1].details["reason"] == "user"
+    assert client.get("/records/").status_code == 302
+
+
+def test_pages_are_not_cached(role_users: dict[str, Any]) -> None:
+    response = client_for(role_users["caseworker"]).get("/records/")
+    assert "no-store" in response["Cache-Control"]
+
+
+class TestTwoFactor:
+    @pytest.fixture(autouse=True)
+    def _require(self, settings: Any) -> None:
+        settings.TIPHUB_REQUIRE_2FA = True
+
+    def _password_login(self, name: str) -> Client:
+        client = Client()
+        assert _login(client, name, PASSWORD).status_code == 302
+        return client
+
+    def test_identity_roles_must_enrol_then_verify(self, role_users: dict[str, Any]) -> None:
+        from django_otp.oath import totp
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        client = self._password_login("caseworker-pol")
+        response = client.get("/records/")
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/two-factor/"
+        page = client.get("/accounts/two-factor/")
+        assert b"<svg" in page.content  # the enrolment QR code, inline
+        device = TOTPDevice.objects.get(user=role_users["caseworker"])
+        assert not device.confirmed
+        code = f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+        assert client.post("/accounts/two-factor/", {"token": code}).status_code == 302
+        assert client.get("/records/").status_code == 200
+        device.refresh_from_db()
+        assert device.confirmed
+        # Next login: the confirmed device is asked for, and a wrong code lets nobody in.
+        other = self._password_login("caseworker-pol")
+        assert b"<svg" not in other.get("/accounts/two-factor/").content
+        assert other.post("/accounts/two-factor/", {"token": "000000"}).status_code == 200
+        assert other.get("/records/").status_code == 302
+        assert [e.outcome for e in _events("auth.second_factor")] == ["ok", "failed"]
+
+    def test_api_token_alone_is_refused_for_identity_roles(
+        self, role_users: dict[str, Any]
+    ) -> None:
+        from rest_framework.authtoken.models import Token
+
+        token = Token.objects.create(user=role_users["caseworker"])
+        api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+        assert api.get("/api/v1/records/").status_code == 403
+
+    def test_roles_without_identities_need_no_second_factor(
+        self, role_users: dict[str, Any]
+    ) -> None:
+        client = self._password_login("statistician-national")
+        assert client.get("/dashboard/").status_code == 200

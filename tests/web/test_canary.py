@@ -1,0 +1,187 @@
+"""Canary: a name imported through the web UI appears in no log file and no database dump.
+
+A real server (`tiphub serve`, gunicorn) runs in a private directory with every log captured; a
+data officer uploads a file with errors and then a good one, a caseworker searches the name,
+opens the record (so the name is decrypted and rendered) and triggers a few error paths. Then the
+logs, the temporary-upload directory, every file under var/ and a full SQL dump of the database
+are searched for the canary values in plain, lower-case, base64 and hex forms.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from .support import BAD_ROWS, CANARY_DOCUMENT, CANARY_FAMILY, CANARY_GIVEN, GOOD_ROWS, write_intake
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "canary password for tests 77"
+CANARIES = (CANARY_GIVEN, CANARY_FAMILY, CANARY_DOCUMENT)
+
+
+def _forms(value: str) -> list[bytes]:
+    raw = value.encode("utf-8")
+    return [raw, raw.lower(), base64.b64encode(raw), raw.hex().encode(), raw.hex().upper().encode()]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    var = tmp_path / "var"
+    uploads_tmp = tmp_path / "tmp"
+    uploads_tmp.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIPHUB_", "DJANGO_"))}
+    env.update(
+        TIPHUB_VAR_DIR=str(var),
+        TIPHUB_KEY_FILE=str(var / "keys" / "field.key"),
+        TIPHUB_LOG_LEVEL="DEBUG",
+        TMPDIR=str(uploads_tmp),
+        COLUMNS="200",
+    )
+    tiphub = [sys.executable, "-m", "tiphub"]
+
+    def run(*args: str, stdin: str | None = None) -> None:
+        done = subprocess.run(
+            [*tiphub, *args], env=env, capture_output=True, text=True, input=stdin, check=False
+        )
+        if done.returncode != 0:
+            pytest.fail(f"tiphub {' '.join(args)} exited {done.returncode}: {done.stderr[-2000:]}")
+
+    run("migrate")
+    seed = write_intake(tmp_path / "seed.csv", [{**GOOD_ROWS[2], "record_id": "SEED-1"}])
+    run("import", str(seed), "--agency", "POL")
+    for name, role in (("officer", "data_officer"), ("worker", "caseworker")):
+        run(
+            "users",
+            "create",
+            name,
+            "--agency",
+            "POL",
+            "--role",
+            role,
+            "--password-file",
+            "-",
+            stdin=PASSWORD + "\n",
+        )
+    port = _free_port()
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    with (logs / "stdout.log").open("wb") as out, (logs / "stderr.log").open("wb") as err:
+        process = subprocess.Popen(
+            [*tiphub, "serve", "--port", str(port), "--workers", "1"],
+            env=env,
+            stdout=out,
+            stderr=err,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 120  # collectstatic + gunicorn on a busy machine
+            while True:
+                try:
+                    requests.get(f"{base}/accounts/login/", timeout=5)
+                    break
+                except requests.ConnectionError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        err.flush()
+                        log = (logs / "stderr.log").read_text(errors="replace")[-2000:]
+                        pytest.fail(f"tiphub serve did not start: {log}")
+                    time.sleep(0.3)
+            yield {"base": base, "var": var, "logs": logs, "tmp": uploads_tmp, "tmp_path": tmp_path}
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _session(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/accounts/login/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token
+    response = session.post(
+        f"{base}/accounts/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
+        headers={"Referer": f"{base}/accounts/login/"},
+        timeout=10,
+    )
+    assert "/accounts/login/" not in response.url
+    return session
+
+
+def _post_file(session: requests.Session, base: str, path: Path) -> requests.Response:
+    page = session.get(f"{base}/submissions/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token
+    with path.open("rb") as handle:
+        return session.post(
+            f"{base}/submissions/",
+            data={"csrfmiddlewaretoken": token.group(1)},
+            files={"file": (path.name, handle, "text/csv")},
+            headers={"Referer": f"{base}/submissions/"},
+            timeout=60,
+        )
+
+
+def test_an_imported_name_reaches_no_log_and_no_dump(server: dict[str, Any]) -> None:
+    base, tmp_path = server["base"], server["tmp_path"]
+    officer = _session(base, "officer")
+    rejected = _post_file(officer, base, write_intake(tmp_path / "errors.csv", BAD_ROWS))
+    assert "validation-report" in rejected.text
+    stored = _post_file(officer, base, write_intake(tmp_path / "good.csv", GOOD_ROWS))
+    assert 'id="submission-status">stored' in stored.text
+
+    worker = _session(base, "worker")
+    found = worker.get(
+        f"{base}/api/v1/records/", params={"name": f"{CANARY_GIVEN} {CANARY_FAMILY}"}, timeout=10
+    ).json()
+    assert found["count"] == 1
+    record = worker.get(found["results"][0]["url"], timeout=10).json()
+    assert record["values"]["given_name"] == CANARY_GIVEN  # decrypted and shown to the entitled
+    page = worker.get(f"{base}/records/{record['id']}/", timeout=10)
+    assert CANARY_GIVEN in page.text
+    # Error paths carrying the canary in the request: bad date, unknown record, no permission.
+    worker.get(
+        f"{base}/api/v1/records/", params={"name": CANARY_GIVEN, "date_of_birth": "x"}, timeout=10
+    )
+    worker.get(f"{base}/records/999999/", params={"q": CANARY_FAMILY}, timeout=10)
+    worker.get(f"{base}/audit/", params={"actor": CANARY_GIVEN}, timeout=10)
+    officer.get(f"{base}/records/", params={"family_name": CANARY_FAMILY}, timeout=10)
+
+    # Let the server flush its logs, then stop it (the fixture does) and look everywhere.
+    time.sleep(0.5)
+    leaks: list[str] = []
+    files = [p for p in server["logs"].rglob("*") if p.is_file()]
+    files += [p for p in server["var"].rglob("*") if p.is_file() and "static" not in p.parts]
+    files += [p for p in server["tmp"].rglob("*") if p.is_file()]
+    assert any(p.name == "tiphub.sqlite3" for p in files)
+    for path in files:
+        content = path.read_bytes()
+        for canary in CANARIES:
+            if any(form in content for form in _forms(canary)):
+                leaks.append(f"{canary} in {path}")
+    database = server["var"] / "tiphub.sqlite3"
+    with sqlite3.connect(database) as connection:
+        dump = "\n".join(connection.iterdump()).encode("utf-8")
+    assert b"submission.import" in dump  # the dump holds the audit log and the records
+    for canary in CANARIES:
+        if any(form in dump for form in _forms(canary)):
+            leaks.append(f"{canary} in the SQL dump")
+    assert not leaks, "\n".join(leaks)
+    assert not list(server["tmp"].glob("tiphub-upload-*")), "an upload was left on disk"
