@@ -172,6 +172,46 @@ def step_peer_splink(data: str, threads: int) -> None:
     )
 
 
+def step_febrl4(mode: str) -> None:
+    from tiphub.linkage.datasets import FEBRL_SETTINGS, febrl4
+    from tiphub.linkage.encoder import Encoder
+    from tiphub.linkage.evaluate import pairs_from_predictions, score
+    from tiphub.linkage.keys import generate_key
+    from tiphub.linkage.linker import LinkConfig, link
+    from tiphub.linkage.prepare import from_tables, plaintext_input
+
+    a, b, links = febrl4(ROOT / "tests" / "data" / "linkage")
+    truth = {(("A", x), ("B", y)) for x, y in links}
+    wall, cpu = time.perf_counter(), time.process_time()
+    if mode == "encoded":
+        encoder = Encoder(generate_key(), FEBRL_SETTINGS)
+        data = from_tables([encoder.encode(a, agency="A"), encoder.encode(b, agency="B")])
+        values = None
+    else:
+        data, values = plaintext_input({"A": a, "B": b}, FEBRL_SETTINGS)
+    encode_s = time.perf_counter() - wall
+    result = link(data, LinkConfig(threshold=0.5, keep_pairs_above=0.0), plaintext=values)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    records = data.table.select(["agency", "record_id"]).to_pandas()
+    scores = {
+        str(t): str(score(pairs_from_predictions(result.pairs, records, t), truth))
+        for t in (0.1, 0.3, 0.5, 0.7, 0.9, 0.99)
+    }
+    blocked = score(pairs_from_predictions(result.pairs, records, 0.0), truth)
+    _emit(
+        {
+            "step": f"FEBRL4 {mode} (tiphub, FEBRL_SETTINGS, no labels)",
+            "candidate_pairs": result.n_candidate_pairs,
+            "blocking_recall": round(blocked.recall, 4),
+            "by_threshold": scores,
+            "encode_s": round(encode_s, 2),
+            "wall_s": round(wall, 1),
+            "cpu_s": round(cpu, 1),
+            "timings": {k: round(v, 1) for k, v in result.timings.items()},
+        }
+    )
+
+
 # ---------------------------------------------------------------- driver
 
 
@@ -189,7 +229,7 @@ def _child(*args: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["encode", "dedupe", "_step"])
+    parser.add_argument("what", choices=["encode", "dedupe", "febrl4", "_step"])
     parser.add_argument("rest", nargs="*")
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--threads", type=int, default=2)
@@ -203,8 +243,14 @@ def main() -> None:
             "encode": lambda: step_encode(params[0], params[1]),
             "link": lambda: step_link(params[0], params[1], int(params[2])),
             "peer_splink": lambda: step_peer_splink(params[0], int(params[1])),
+            "febrl4": lambda: step_febrl4(params[0]),
         }
         steps[name]()
+        return
+    if args.what == "febrl4":
+        print(f"# {' '.join(sys.argv)}  (cores {os.cpu_count()})", flush=True)
+        _child("febrl4", "plaintext")
+        _child("febrl4", "encoded")
         return
     work = Path(args.workdir or tempfile.mkdtemp(prefix="tiphub-linkage-bench-"))
     work.mkdir(parents=True, exist_ok=True)
