@@ -3,7 +3,8 @@
 FEBRL4 (5,000 originals, 5,000 corrupted duplicates) carries addresses as well as names and
 dates, so its settings encode those too, and block as Splink's "wide" FEBRL rules do (date of
 birth, postcode, surname, given name + suburb, address) plus the name/date combinations of the
-default settings. Names are salted with the year of birth, as by default.
+default settings. Given and family names share one filter, as by default; no token holds a
+single name (that would reveal how common each name is).
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from tiphub.linkage.settings import DEFAULT_SETTINGS, EncoderSettings, FieldSpec
 
 FEBRL_SETTINGS = EncoderSettings(
     fields=(
-        FieldSpec("given_name", "name"),
-        FieldSpec("family_name", "name"),
+        FieldSpec("name", "name", bits=1024, hashes=20, sources=("given_name", "family_name")),
         FieldSpec("date_of_birth", "date", bits=256, hashes=12),
         FieldSpec("address", "text"),
         FieldSpec("address_2", "text"),
@@ -32,22 +32,31 @@ FEBRL_SETTINGS = EncoderSettings(
         ("given_name", "date_of_birth"),
         ("date_of_birth",),
         ("postcode",),
-        ("family_name",),
+        ("given_name", "family_name"),
         ("given_name", "suburb"),
         ("address",),
     ),
-    salt="date_of_birth.year",
-    salted_fields=("given_name", "family_name"),
 )
 
-#: The default settings without salting: linkage quality's upper bound, attack's easy target.
-UNSALTED_SETTINGS = replace(DEFAULT_SETTINGS, salt=None, salted_fields=())
+#: The default settings with one filter per name (as plaintext mode compares them): the
+#: frequency attack's easy target, kept as the control of the attack test.
+SEPARATE_NAMES_SETTINGS = replace(
+    DEFAULT_SETTINGS,
+    fields=(
+        FieldSpec("given_name", "name"),
+        FieldSpec("family_name", "name"),
+        *DEFAULT_SETTINGS.fields[1:],
+    ),
+)
 
-#: fake_1000 also has city and email; its dates of birth are so often corrupted that salting
-#: with the year would cut most links, so it is linked unsalted.
+#: fake_1000 also has city and email.
 FAKE_1000_SETTINGS = replace(
-    UNSALTED_SETTINGS,
-    fields=(*DEFAULT_SETTINGS.fields[:3], FieldSpec("city", "text"), FieldSpec("email", "text")),
+    DEFAULT_SETTINGS,
+    fields=(
+        *DEFAULT_SETTINGS.fields[:2],
+        FieldSpec("city", "text"),
+        FieldSpec("email", "text"),
+    ),
 )
 
 

@@ -60,6 +60,8 @@ def value_tokens(value: str, spec: FieldSpec) -> list[str]:
         return [value]
     if spec.kind == "date":
         return _date_tokens(value)
+    if " " in value:  # several source columns in one filter: the union of their tokens
+        return [token for part in value.split(" ") if part for token in value_tokens(part, spec)]
     text = "_" * (spec.q - 1) + value + "_" * (spec.q - 1) if spec.padded else value
     if len(text) < spec.q:
         return [text]
@@ -81,7 +83,9 @@ def _date_tokens(value: str) -> list[str]:
 
 
 def part_values(normalised: dict[str, pd.Series], part: str) -> pd.Series:
-    """The values of a blocking-key part: `field`, `field.year` (dates) or `field.initial`."""
+    """The values of a part: `field`, `field.year` (dates), `field.initial`, or `birth_year`
+    with an optional `.bucket<o>` (the 2-year bucket (year + o) // 2, o = 0 or 1: any two
+    years at most one apart share the bucket of one of the two offsets)."""
     name, _, transform = part.partition(".")
     column = normalised[name]
     if not transform:
@@ -91,7 +95,31 @@ def part_values(normalised: dict[str, pd.Series], part: str) -> pd.Series:
         return years.where(~years.str.contains("?", regex=False), "")
     if transform == "initial":
         return column.str.slice(0, 1)
-    raise ValueError(f"unknown blocking part transform {transform!r} in {part!r}")
+    if transform.startswith("bucket") and transform[6:].isdigit():
+        return bucket(column, int(transform[6:]), 2)
+    raise ValueError(f"unknown part transform {transform!r} in {part!r}")
+
+
+def bucket(years: pd.Series, offset: int, width: int) -> pd.Series:
+    """`(year + offset) // width` as text ('' stays '')."""
+    numbers = pd.to_numeric(years.where(years.ne(""), None), errors="coerce")
+    buckets = ((numbers + offset) // width).astype("Int64").astype(str)
+    return buckets.where(numbers.notna(), "").astype(object)
+
+
+def birth_year(frame: pd.DataFrame, dates: pd.Series) -> pd.Series:
+    """Year of birth: from the date of birth, else estimated as the year of identification
+    minus the age then (`year` and `age_years` or `age` columns), which is off by at most one;
+    '' when unknown. Victims often know their age but not their date of birth."""
+    years = dates.str.slice(0, 4)
+    known = years.where(~years.str.contains("?", regex=False) & years.ne(""), "")
+    age_column = next((c for c in ("age_years", "age") if c in frame.columns), None)
+    if age_column is None or "year" not in frame.columns:
+        return known.astype(object)
+    age = pd.to_numeric(frame[age_column].replace("", None), errors="coerce")
+    year = pd.to_numeric(frame["year"].replace("", None), errors="coerce")
+    estimate = (year - age).astype("Int64").astype(str).where((year - age).notna(), "")
+    return known.where(known.ne(""), estimate).astype(object)
 
 
 class _FieldHasher:
@@ -225,25 +253,38 @@ class Encoder:
         settings = self.settings
         normalised: dict[str, pd.Series] = {}
         for spec in settings.fields:
-            source = frame[spec.name] if spec.name in frame.columns else None
-            if source is None:
-                normalised[spec.name] = pd.Series("", index=frame.index, dtype=object)
-                continue
-            try:
-                normalised[spec.name] = normalise_series(source, spec.kind)
-            except NormalisationError as error:
-                row = error.args[1] if len(error.args) > 1 else None
-                raise EncodeError(str(error.args[0]), row=row, column=spec.name) from None
+            for column in spec.inputs:
+                if column not in frame.columns:
+                    normalised[column] = pd.Series("", index=frame.index, dtype=object)
+                    continue
+                try:
+                    normalised[column] = normalise_series(frame[column], spec.kind)
+                except NormalisationError as error:
+                    row = error.args[1] if len(error.args) > 1 else None
+                    raise EncodeError(str(error.args[0]), row=row, column=column) from None
+            if spec.sources:
+                joined = normalised[spec.sources[0]]
+                for column in spec.sources[1:]:
+                    joined = joined + " " + normalised[column]
+                normalised[spec.name] = joined.str.strip().str.replace(r"\s+", " ", regex=True)
 
+        dates = normalised.get("date_of_birth", pd.Series("", index=frame.index, dtype=object))
+        normalised["birth_year"] = birth_year(frame, dates)
         salt = part_values(normalised, settings.salt) if settings.salt else None
         columns: dict[str, pa.Array] = {
             "agency": pa.array([agency] * len(frame), type=pa.string()),
             "record_id": pa.array(record_ids.tolist(), type=pa.string()),
         }
         for spec in settings.fields:
-            columns[f"{spec.name}_bf"] = self._encode_field(
-                spec, normalised[spec.name], salt if spec.name in settings.salted_fields else None
-            )
+            if salt is None or spec.name not in settings.salted_fields:
+                columns[f"{spec.name}_bf"] = self._encode_field(spec, normalised[spec.name], None)
+                continue
+            for offset in range(settings.salt_width):
+                salt_value = (
+                    salt if settings.salt_width == 1 else bucket(salt, offset, settings.salt_width)
+                )
+                name = f"{spec.name}_bf" if offset == 0 else f"{spec.name}_bf{offset}"
+                columns[name] = self._encode_field(spec, normalised[spec.name], salt_value)
         part_ids = {
             part: _keyed_ids(self.key, part, part_values(normalised, part))
             for part in {p for parts in settings.blocking_keys for p in parts}

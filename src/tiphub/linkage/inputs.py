@@ -35,7 +35,7 @@ IDENTITY_COLUMNS: tuple[str, ...] = (
     "citizenship",
 )
 _ALIASES = {"gender": "sex", "surname": "family_name", "first_name": "given_name", "dob": None}
-_KNOWN = set(IDENTITY_COLUMNS) | set(STATISTICAL_COLUMNS)
+_KNOWN = set(IDENTITY_COLUMNS) | set(STATISTICAL_COLUMNS) | {"age"}
 
 
 class InputFileError(ValueError):
@@ -115,9 +115,8 @@ def intake_frame(records: Iterable[IntakeRecord]) -> pd.DataFrame:
         for name in ("given_name", "family_name", "date_of_birth"):
             row[name] = record.identifying.get(name, "")
         row.update(statistical_row(record))
+        row["age_years"] = record.derived.get("age_years")  # estimates the year of birth
         rows.append(row)
-    frame = pd.DataFrame(
-        rows,
-        columns=["record_id", "given_name", "family_name", "date_of_birth", *STATISTICAL_COLUMNS],
-    )
+    columns = ["record_id", "given_name", "family_name", "date_of_birth", *STATISTICAL_COLUMNS]
+    frame = pd.DataFrame(rows, columns=[*columns, "age_years"])
     return frame.astype(object).where(frame.notna(), "").astype(str)

@@ -102,10 +102,22 @@ def _settings(
     )
 
 
-def _key_fields(parts: tuple[str, ...]) -> list[str]:
-    """Fields a token fixes entirely. A part such as `date_of_birth.year` fixes only part of its
-    field, whose m can still be learnt (slightly biased, as with Splink's substring blocks)."""
-    return sorted({p for p in parts if "." not in p})
+#: Parts derived from a field (the estimated year of birth draws on the date of birth).
+_DERIVED = {"birth_year": "date_of_birth"}
+
+
+def _key_fields(settings: EncoderSettings, parts: tuple[str, ...]) -> set[str]:
+    """Fields a token fixes entirely: every input column of the field is a whole part. A part
+    such as `date_of_birth.year`, or one of the two names of a full-name filter, fixes only part
+    of its field, whose m can still be learnt (slightly biased, like Splink's substring blocks)."""
+    whole = {p for p in parts if "." not in p}
+    return {spec.name for spec in settings.fields if set(spec.inputs) <= whole}
+
+
+def _touched_fields(settings: EncoderSettings, parts: tuple[str, ...]) -> set[str]:
+    """Fields a token draws on at all."""
+    columns = {_DERIVED.get(p.partition(".")[0], p.partition(".")[0]) for p in parts}
+    return {spec.name for spec in settings.fields if set(spec.inputs) & columns}
 
 
 def link(
@@ -176,7 +188,11 @@ def link(
 
 
 def _train(
-    linker: Any, data: EncodedInput, present: list[str], plain: bool, config: LinkConfig
+    linker: Any,
+    data: EncodedInput,
+    present: list[str],
+    plain: bool,
+    config: LinkConfig,
 ) -> None:
     from splink import block_on
 
@@ -198,8 +214,8 @@ def _train(
     # every other comparison is held out of that session so that it is not estimated twice.
     for loose in (False, True):
         for index, parts in enumerate(keys):
-            whole = set(_key_fields(parts))
-            touched = {p.partition(".")[0] for p in parts}
+            whole = _key_fields(settings, parts)
+            touched = _touched_fields(settings, parts)
             fixed = {f for f in (whole if loose else touched) if f in present}
             active = {
                 f

@@ -43,10 +43,7 @@ def words(spec: FieldSpec, balanced: bool = False) -> int:
 
 def dice_sql(name: str, n_words: int) -> str:
     """Dice coefficient of the `name` filters of the two records, in portable SQL."""
-    shared = " + ".join(
-        f"CAST(bit_count({name}_w{i}_l & {name}_w{i}_r) AS INTEGER)" for i in range(n_words)
-    )
-    return f"(2.0 * ({shared}) / ({name}_n_l + {name}_n_r))"
+    return cross_dice_sql(name, name, n_words)
 
 
 def cross_dice_sql(left: str, right: str, n_words: int) -> str:
@@ -57,44 +54,58 @@ def cross_dice_sql(left: str, right: str, n_words: int) -> str:
     return f"(2.0 * ({shared}) / ({left}_n_l + {right}_n_r))"
 
 
+def _variant(field: str, offset: int) -> str:
+    return field if offset == 0 else f"{field}_s{offset}"
+
+
+def _any(conditions: list[str]) -> str:
+    return conditions[0] if len(conditions) == 1 else "(" + " OR ".join(conditions) + ")"
+
+
 #: Dice from which two swapped names count as the same names (both directions must reach it).
 SWAP_DICE = 0.85
 
 
 def dice_comparison(
-    spec: FieldSpec, n_words: int, swap_with: str | None = None
+    spec: FieldSpec, n_words: int, swap_with: str | None = None, variants: int = 1
 ) -> ComparisonCreator:
     """Comparison levels on the Dice coefficient of one field's filters. With `swap_with`, a
     level for names recorded in each other's field (given <-> family) comes after the two
-    strongest levels."""
-    dice = dice_sql(spec.name, n_words)
+    strongest levels. A salted field has `variants` filters (year buckets); two records agree
+    at a level when any one of them does."""
+    name = spec.name
+    names = [_variant(name, o) for o in range(variants)]
     levels: list[ComparisonLevelCreator | dict[str, Any]] = [
-        cll.CustomLevel(f"{spec.name}_n_l IS NULL OR {spec.name}_n_r IS NULL").configure(
-            is_null_level=True
-        )
+        cll.CustomLevel(f"{name}_n_l IS NULL OR {name}_n_r IS NULL").configure(is_null_level=True)
     ]
     for position, threshold in enumerate(DICE_LEVELS[spec.kind]):
         if threshold >= 1.0:
-            same = " AND ".join(f"{spec.name}_w{i}_l = {spec.name}_w{i}_r" for i in range(n_words))
-            levels.append(cll.CustomLevel(f"({same})", label_for_charts="same filter"))
+            same = [
+                "(" + " AND ".join(f"{v}_w{i}_l = {v}_w{i}_r" for i in range(n_words)) + ")"
+                for v in names
+            ]
+            levels.append(cll.CustomLevel(_any(same), label_for_charts="same filter"))
         else:
-            levels.append(
-                cll.CustomLevel(f"{dice} >= {threshold}", label_for_charts=f"Dice >= {threshold}")
-            )
+            close = [f"{dice_sql(v, n_words)} >= {threshold}" for v in names]
+            levels.append(cll.CustomLevel(_any(close), label_for_charts=f"Dice >= {threshold}"))
         if swap_with and position == 1:
-            there = cross_dice_sql(spec.name, swap_with, n_words)
-            back = cross_dice_sql(swap_with, spec.name, n_words)
+            swapped = [
+                f"{cross_dice_sql(_variant(name, o), _variant(swap_with, o), n_words)} >= "
+                f"{SWAP_DICE} AND "
+                f"{cross_dice_sql(_variant(swap_with, o), _variant(name, o), n_words)} >= "
+                f"{SWAP_DICE}"
+                for o in range(variants)
+            ]
             levels.append(
                 cll.CustomLevel(
-                    f"{there} >= {SWAP_DICE} AND {back} >= {SWAP_DICE}",
-                    label_for_charts=f"swapped with {swap_with}",
+                    _any([f"({c})" for c in swapped]), label_for_charts=f"swapped with {swap_with}"
                 )
             )
     levels.append(cll.ElseLevel())
     return cl.CustomComparison(
         comparison_levels=levels,
-        output_column_name=spec.name,
-        comparison_description=f"Dice of the {spec.name} Bloom filters",
+        output_column_name=name,
+        comparison_description=f"Dice of the {name} Bloom filters",
     )
 
 
@@ -132,7 +143,8 @@ def swap_partner(settings: EncoderSettings, name: str, present: Sequence[str]) -
     if swap is None or swap not in present or name not in present:
         return None
     spec, partner = settings.field(name), settings.field(swap)
-    return swap if partner.kind == spec.kind and partner.bits == spec.bits else None
+    alike = partner.kind == spec.kind and partner.bits == spec.bits
+    return swap if alike and settings.variants(spec) == settings.variants(partner) else None
 
 
 def comparisons(
@@ -147,7 +159,9 @@ def comparisons(
         if plaintext:
             out.append(plaintext_comparison(spec, swap))
         else:
-            out.append(dice_comparison(spec, words(spec, settings.balanced), swap))
+            out.append(
+                dice_comparison(spec, words(spec, settings.balanced), swap, settings.variants(spec))
+            )
     return out
 
 

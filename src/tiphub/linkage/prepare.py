@@ -26,7 +26,7 @@ from tiphub.linkage.encoder import (
 )
 from tiphub.linkage.keys import generate_key
 from tiphub.linkage.normalise import normalise_series
-from tiphub.linkage.settings import EncoderSettings
+from tiphub.linkage.settings import EncoderSettings, FieldSpec
 
 LSH_SEED = 20_260_401
 
@@ -48,7 +48,7 @@ class LSHConfig:
 
     bands: int = 10
     rows: int | None = None
-    fields: tuple[str, ...] = ("given_name", "family_name", "date_of_birth")
+    fields: tuple[str, ...] = ("name", "given_name", "family_name", "date_of_birth")
     pairs_per_band: int | None = None
 
     def __post_init__(self) -> None:
@@ -184,6 +184,11 @@ def lsh_bands(filters: Sequence[np.ndarray], present: np.ndarray, config: LSHCon
     return out
 
 
+def variant_name(field: str, offset: int) -> str:
+    """Engine name of one of a field's filters: the field itself, then `<field>_s<offset>`."""
+    return field if offset == 0 else f"{field}_s{offset}"
+
+
 def engine_table(
     data: EncodedInput, lsh: LSHConfig, plaintext: pd.DataFrame | None = None
 ) -> tuple[pa.Table, list[str]]:
@@ -214,18 +219,33 @@ def engine_table(
             values[~present] = None
             columns[spec.name] = pa.array(values, type=pa.string())
             continue
-        for i in range(words.shape[1]):
-            columns[f"{spec.name}_w{i}"] = pa.array(words[:, i])
-        counts = _popcount(words)
-        columns[f"{spec.name}_n"] = pa.array(counts, mask=~present)
+        for offset in range(data.settings.variants(spec)):
+            if offset:
+                words, present = filter_words(table.column(f"{spec.name}_bf{offset}"))
+            prefix = variant_name(spec.name, offset)
+            for i in range(words.shape[1]):
+                columns[f"{prefix}_w{i}"] = pa.array(words[:, i])
+            columns[f"{prefix}_n"] = pa.array(_popcount(words), mask=~present)
     for name in table.column_names:
         if name.startswith("bk_"):
             columns[name] = table.column(name).combine_chunks()
     if lsh.bands and lsh_filters:
-        bands = lsh_bands(lsh_filters, lsh_present >= min(2, len(lsh_filters)), lsh)
+        bands = lsh_bands(lsh_filters, lsh_present >= 1, lsh)
         for j in range(lsh.bands):
             columns[f"lsh_{j}"] = pa.array(bands[:, j], mask=bands[:, j] == 0)
     return pa.table(columns), present_fields
+
+
+def plaintext_settings(settings: EncoderSettings) -> EncoderSettings:
+    """Plaintext mode has nothing to hide: no salt, and a field made of several columns (the
+    full name) is split back into one comparison per column."""
+    fields: list[FieldSpec] = []
+    for spec in settings.fields:
+        if spec.sources:
+            fields.extend(replace(spec, name=column, sources=()) for column in spec.sources)
+        else:
+            fields.append(spec)
+    return replace(settings, fields=tuple(fields), salt=None, salted_fields=(), salt_width=1)
 
 
 def plaintext_input(
@@ -234,7 +254,7 @@ def plaintext_input(
     """Plaintext mode: blocking tokens and LSH exactly as in the encoded mode (made here with a
     throwaway key that is never stored), plus the normalised values for the comparisons."""
     key = key or generate_key()
-    settings = replace(settings, salt=None, salted_fields=())  # no secret to protect here
+    settings = plaintext_settings(settings)
     tables: list[pa.Table] = []
     normalised: list[pd.DataFrame] = []
     for agency, frame in frames.items():

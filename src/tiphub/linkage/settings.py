@@ -48,6 +48,14 @@ class FieldSpec:
     hashes: int = 30
     q: int = 2
     padded: bool = True
+    #: Input columns whose tokens go into this one filter (default: the column `name`).
+    #: Given and family names in one filter hide how common each name is: the hub sees only
+    #: full names, nearly all of them rare (see docs/linkage.md, threat model).
+    sources: tuple[str, ...] = ()
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.sources or (self.name,)
 
     def __post_init__(self) -> None:
         if self.bits % 64 or not 64 <= self.bits <= 65536:
@@ -65,6 +73,10 @@ class EncoderSettings:
     pairs must share. `salt` (a part such as `date_of_birth.year`) is mixed into the tokens of
     `salted_fields`, so that equal names born in different years get unrelated filters
     (a defence against frequency attacks, paid for with recall when the salt itself is wrong).
+    With `salt_width` w > 1 (the salt must then be a year), each salted field gets w filters,
+    salted with the w-year buckets (year + o) // w for o = 0..w-1 (`<field>_bf`, `<field>_bf1`
+    ...): two records whose years differ by less than w share one of them, so an age-based
+    estimate of the year of birth (off by one) still meets the true one.
     `balanced` appends each filter's complement and permutes the bits with the key (Schnell &
     Borgs 2016): every filter then has exactly half its bits set, hiding the value's length.
     """
@@ -73,6 +85,7 @@ class EncoderSettings:
     blocking_keys: tuple[tuple[str, ...], ...] = ()
     salt: str | None = None
     salted_fields: tuple[str, ...] = ()
+    salt_width: int = 1
     balanced: bool = False
     version: int = 1
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
@@ -82,6 +95,10 @@ class EncoderSettings:
             if spec.name == name:
                 return spec
         raise KeyError(name)
+
+    def variants(self, spec: FieldSpec) -> int:
+        """How many filters the field has (several when salted with year buckets)."""
+        return self.salt_width if self.salt and spec.name in self.salted_fields else 1
 
     def encoded_bits(self, spec: FieldSpec) -> int:
         return spec.bits * 2 if self.balanced else spec.bits
@@ -95,10 +112,13 @@ class EncoderSettings:
     def from_json(cls, text: str) -> EncoderSettings:
         data = json.loads(text)
         return cls(
-            fields=tuple(FieldSpec(**f) for f in data["fields"]),
+            fields=tuple(
+                FieldSpec(**{**f, "sources": tuple(f.get("sources", ()))}) for f in data["fields"]
+            ),
             blocking_keys=tuple(tuple(k) for k in data["blocking_keys"]),
             salt=data["salt"],
             salted_fields=tuple(data["salted_fields"]),
+            salt_width=data.get("salt_width", 1),
             balanced=data["balanced"],
             version=data["version"],
         )
@@ -107,18 +127,16 @@ class EncoderSettings:
 #: The fields of the linkage CSV and of the intake format (contracts.md section 1).
 DEFAULT_SETTINGS = EncoderSettings(
     fields=(
-        FieldSpec("given_name", "name"),
-        FieldSpec("family_name", "name"),
+        FieldSpec("name", "name", bits=1024, hashes=20, sources=("given_name", "family_name")),
         FieldSpec("date_of_birth", "date", bits=256, hashes=12),
         FieldSpec("sex", "code", bits=64, hashes=8, q=1),
         FieldSpec("citizenship", "code", bits=64, hashes=8, q=1),
     ),
     blocking_keys=(
-        ("given_name", "family_name", "date_of_birth.year"),
+        ("given_name", "family_name", "birth_year.bucket0"),
+        ("given_name", "family_name"),
         ("family_name", "date_of_birth"),
         ("given_name", "date_of_birth"),
         ("given_name.initial", "family_name.initial", "date_of_birth"),
     ),
-    salt="date_of_birth.year",
-    salted_fields=("given_name", "family_name"),
 )
