@@ -26,11 +26,13 @@ from typing import Any
 
 import pandas as pd
 
+from tiphub.linkage.histories import capture_histories
+
 TIPHUB = str(Path(sys.executable).with_name("tiphub"))
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([TIPHUB, *args], capture_output=True, text=True, check=False)
+def run(*args: str, program: str = TIPHUB) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([program, *args], capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"tiphub {args[0]} failed: {done.stderr[-2000:]}")
     return done
@@ -51,39 +53,16 @@ def f1(found: set, truth: set) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def interval(report: Any) -> tuple[float, float, float] | None:
-    """(estimate, lower, upper) of the total from `tiphub estimate --json`, whatever its nesting."""
-    if isinstance(report, dict):
-        lower = next(
-            (report[k] for k in ("lower", "ci_lower", "low", "ci_low") if k in report), None
-        )
-        upper = next(
-            (report[k] for k in ("upper", "ci_upper", "high", "ci_high") if k in report), None
-        )
-        point = next((report[k] for k in ("estimate", "N", "n_hat", "total") if k in report), None)
-        if isinstance(lower, int | float) and isinstance(upper, int | float):
-            return (
-                float(point if isinstance(point, int | float) else "nan"),
-                float(lower),
-                float(upper),
-            )
-        for key in ("ci", "conf_int", "interval", "confidence_interval"):
-            value = report.get(key)
-            if isinstance(value, list) and len(value) == 2 and isinstance(point, int | float):
-                return float(point), float(value[0]), float(value[1])
-        for value in report.values():
-            found = interval(value)
-            if found:
-                return found
-    if isinstance(report, list):
-        for value in report:
-            found = interval(value)
-            if found:
-                return found
-    return None
+def interval(report: dict[str, Any]) -> tuple[float, float, float] | None:
+    """(estimate, lower, upper) of the total from `tiphub estimate --json` (`total`, `ci.low`,
+    `ci.high`)."""
+    ci = report.get("ci")
+    if not isinstance(ci, dict) or "total" not in report:
+        return None
+    return float(report["total"]), float(ci["low"]), float(ci["high"])
 
 
-def country(seed: int, victims: int, work: Path, estimate: bool) -> dict[str, Any]:
+def country(seed: int, victims: int, work: Path, estimate: str | None) -> dict[str, Any]:
     folder = work / f"country-{seed}"
     run("synth", "--out", str(folder), "--victims", str(victims), "--seed", str(seed))
     files = sorted(p for p in folder.glob("*.csv") if p.stem.isupper())
@@ -116,11 +95,16 @@ def country(seed: int, victims: int, work: Path, estimate: bool) -> dict[str, An
         "encode_link_s": round(seconds, 1),
     }
     if estimate:
-        report = json.loads(run("estimate", str(histories), "--json").stdout)
-        found = interval(report)
-        if found:
-            row.update(estimate=round(found[0]), lower=round(found[1]), upper=round(found[2]))
-            row["covered"] = found[1] <= victims <= found[2]
+        # the same estimate from the true persons (truth.csv): what perfect linkage would give
+        oracle = folder / "histories_true.csv"
+        capture_histories(truth, sorted(truth["agency"].unique())).to_csv(oracle, index=False)
+        for name, path in (("", histories), ("true_", oracle)):
+            report = json.loads(run("estimate", str(path), "--json", program=estimate).stdout)
+            found = interval(report)
+            if found:
+                row[f"{name}estimate"] = round(found[0])
+                row[f"{name}ci"] = [round(found[1]), round(found[2])]
+                row[f"{name}covered"] = found[1] <= victims <= found[2]
     return row
 
 
@@ -130,9 +114,14 @@ def main() -> None:
     parser.add_argument("--victims", type=int, default=2000)
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="Keep the countries' files.")
+    parser.add_argument(
+        "--estimate-cli",
+        default=TIPHUB,
+        help="tiphub program that has `estimate` (e.g. another worktree's, before it is merged)",
+    )
     args = parser.parse_args()
-    help_text = subprocess.run([TIPHUB, "--help"], capture_output=True, text=True).stdout
-    estimate = " estimate " in help_text
+    help_text = subprocess.run([args.estimate_cli, "--help"], capture_output=True, text=True).stdout
+    estimate = args.estimate_cli if " estimate " in help_text else None
     work = Path(tempfile.mkdtemp(prefix="tiphub-e2e-"))
     print(f"# {' '.join(sys.argv)}  load {os.getloadavg()[0]:.1f}  estimate stage: {estimate}")
     rows = []
@@ -153,6 +142,10 @@ def main() -> None:
     )
     if "covered" in table:
         print(f"95% interval covers N in {int(table['covered'].sum())} of {len(table)} countries")
+        print(
+            f"with the true persons (perfect linkage): {int(table['true_covered'].sum())} "
+            f"of {len(table)}"
+        )
 
 
 if __name__ == "__main__":
