@@ -10,6 +10,7 @@ fields still shares some band, where no exact token survives.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -24,11 +25,12 @@ from tiphub.linkage.encoder import (
     METADATA_SETTINGS,
     Encoder,
 )
-from tiphub.linkage.keys import generate_key
 from tiphub.linkage.normalise import normalise_series
 from tiphub.linkage.settings import EncoderSettings, FieldSpec
 
 LSH_SEED = 20_260_401
+#: Key of plaintext mode's in-memory filters and tokens (public: plaintext mode hides nothing).
+PLAINTEXT_KEY = hashlib.sha256(b"tiphub.linkage plaintext mode").digest()
 
 
 class InputError(ValueError):
@@ -251,9 +253,11 @@ def plaintext_settings(settings: EncoderSettings) -> EncoderSettings:
 def plaintext_input(
     frames: dict[str, pd.DataFrame], settings: EncoderSettings, *, key: bytes | None = None
 ) -> tuple[EncodedInput, pd.DataFrame]:
-    """Plaintext mode: blocking tokens and LSH exactly as in the encoded mode (made here with a
-    throwaway key that is never stored), plus the normalised values for the comparisons."""
-    key = key or generate_key()
+    """Plaintext mode: blocking tokens and LSH exactly as in the encoded mode, plus the
+    normalised values for the comparisons. The filters and tokens live only in memory; they are
+    made with a fixed public key (nothing is secret here) so that the same files always give
+    the same clusters."""
+    key = key or PLAINTEXT_KEY
     settings = plaintext_settings(settings)
     tables: list[pa.Table] = []
     normalised: list[pd.DataFrame] = []
