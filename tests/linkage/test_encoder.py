@@ -107,7 +107,8 @@ def test_the_output_holds_no_identity_only_filters_tokens_and_statistics(people,
     write_encodings(table, str(path))
     names = set(pq.read_schema(path).names)
     assert names == {
-        "agency", "record_id", "name_bf", "date_of_birth_bf", "sex_bf", "citizenship_bf",
+        "agency", "record_id", "name_bf", "date_of_birth_bf", "birth_year_bf", "sex_bf",
+        "citizenship_bf",
         "bk_0", "bk_1", "bk_2", "bk_3", "bk_4", "year", "sex", "age_band", "citizenship",
     }  # fmt: skip
     raw = path.read_bytes()

@@ -102,10 +102,6 @@ def _settings(
     )
 
 
-#: Parts derived from a field (the estimated year of birth draws on the date of birth).
-_DERIVED = {"birth_year": "date_of_birth"}
-
-
 def _key_fields(settings: EncoderSettings, parts: tuple[str, ...]) -> set[str]:
     """Fields a token fixes entirely: every input column of the field is a whole part. A part
     such as `date_of_birth.year`, or one of the two names of a full-name filter, fixes only part
@@ -116,7 +112,9 @@ def _key_fields(settings: EncoderSettings, parts: tuple[str, ...]) -> set[str]:
 
 def _touched_fields(settings: EncoderSettings, parts: tuple[str, ...]) -> set[str]:
     """Fields a token draws on at all."""
-    columns = {_DERIVED.get(p.partition(".")[0], p.partition(".")[0]) for p in parts}
+    columns = {p.partition(".")[0] for p in parts}
+    if columns & {"date_of_birth", "birth_year"}:  # the year of birth is drawn from the date
+        columns |= {"date_of_birth", "birth_year"}
     return {spec.name for spec in settings.fields if set(spec.inputs) & columns}
 
 

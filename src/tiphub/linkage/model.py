@@ -32,6 +32,7 @@ DICE_LEVELS: dict[str, tuple[float, ...]] = {
     "text": (1.0, 0.85, 0.7),
     "date": (1.0, 0.85, 0.7),
     "code": (1.0,),
+    "year": (1.0, 0.7, 0.5, 0.35),
 }
 JARO_LEVELS: dict[str, tuple[float, ...]] = {"name": (0.92, 0.85, 0.7), "text": (0.9, 0.75)}
 LEVENSHTEIN_LEVELS: tuple[int, ...] = (1, 2)
@@ -113,6 +114,21 @@ def plaintext_comparison(spec: FieldSpec, swap_with: str | None = None) -> Compa
     """Typo-tolerant comparison of one normalised plaintext field."""
     if spec.kind == "code":
         return cl.ExactMatch(spec.name)
+    if spec.kind == "year":
+        gap = f"ABS(CAST({spec.name}_l AS INTEGER) - CAST({spec.name}_r AS INTEGER))"
+        return cl.CustomComparison(
+            comparison_levels=[
+                cll.NullLevel(spec.name),
+                cll.ExactMatchLevel(spec.name),
+                *(
+                    cll.CustomLevel(f"{gap} <= {d}", label_for_charts=f"<= {d} years")
+                    for d in (1, 2, 3)
+                ),
+                cll.ElseLevel(),
+            ],
+            output_column_name=spec.name,
+            comparison_description="years of birth apart",
+        )
     if spec.kind == "date":
         return cl.LevenshteinAtThresholds(spec.name, list(LEVENSHTEIN_LEVELS))
     if swap_with is None:

@@ -24,6 +24,7 @@ from tiphub.linkage.encoder import (
     METADATA_KEY,
     METADATA_SETTINGS,
     Encoder,
+    birth_year,
 )
 from tiphub.linkage.normalise import normalise_series
 from tiphub.linkage.settings import EncoderSettings, FieldSpec
@@ -265,6 +266,11 @@ def plaintext_input(
         tables.append(Encoder(key, settings).encode(frame, agency=agency))
         columns = {}
         for spec in settings.fields:
+            if spec.kind == "year":
+                dates = frame.get("date_of_birth", pd.Series("", frame.index))
+                years = birth_year(frame, normalise_series(dates, "date"))
+                columns[spec.name] = years.to_numpy(dtype=object)
+                continue
             source = frame[spec.name] if spec.name in frame.columns else pd.Series("", frame.index)
             columns[spec.name] = normalise_series(source, spec.kind).to_numpy(dtype=object)
         normalised.append(pd.DataFrame(columns))

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-FieldKind = Literal["name", "text", "date", "code"]
+FieldKind = Literal["name", "text", "date", "code", "year"]
 
 #: Non-identifying statistical columns an encoded file may carry in the clear (contracts.md,
 #: sections 1 and 2). Everything else in the input is either encoded or dropped.
@@ -129,6 +129,7 @@ DEFAULT_SETTINGS = EncoderSettings(
     fields=(
         FieldSpec("name", "name", bits=1024, hashes=20, sources=("given_name", "family_name")),
         FieldSpec("date_of_birth", "date", bits=256, hashes=12),
+        FieldSpec("birth_year", "year", bits=256, hashes=8),
         FieldSpec("sex", "code", bits=64, hashes=8, q=1),
         FieldSpec("citizenship", "code", bits=64, hashes=8, q=1),
     ),
