@@ -69,7 +69,8 @@ def step_encode(data: str, out: str) -> None:
     write_encodings(table, out)
     _emit(
         {
-            "step": "encode (tiphub, default settings: 5 fields, 4 keyed tokens, salted)",
+            "step": "encode (tiphub, default settings: full name, date and year of birth, "
+            "sex, citizenship; 5 keyed tokens)",
             "records": len(frame),
             "wall_s": round(wall, 2),
             "cpu_s": round(cpu, 2),

@@ -37,6 +37,7 @@ from tiphub.linkage.settings import (
 )
 
 METADATA_SETTINGS = b"tiphub.linkage.settings"
+_CHUNK = 65_536  # distinct values whose filters are built at once
 METADATA_KEY = b"tiphub.linkage.key_fingerprint"
 METADATA_AGENCY = b"tiphub.linkage.agency"
 FORMAT_VERSION = 1
@@ -165,7 +166,6 @@ class _FieldHasher:
         spec = self.spec
         token_lists = [value_tokens(value, spec) for value in values]
         counts = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(values))
-        bits = np.zeros((len(values), spec.bits), dtype=bool)
         if counts.sum():
             flat = np.fromiter(chain.from_iterable(token_lists), dtype=object, count=counts.sum())
             token_codes, tokens = pd.factorize(flat)
@@ -185,7 +185,20 @@ class _FieldHasher:
                 ]
             table = np.stack([self.positions(m) for m in messages])
             rows = np.repeat(np.arange(len(values)), counts)
-            bits[rows[:, None], table[inverse]] = True
+            positions = table[inverse]
+            # set bits chunk by chunk: a boolean matrix of a million 1024-bit filters is 1 GB
+            starts = np.concatenate([[0], np.cumsum(counts)])
+            packed = []
+            for first in range(0, len(values), _CHUNK):
+                last = min(first + _CHUNK, len(values))
+                bits = np.zeros((last - first, spec.bits), dtype=bool)
+                span = slice(starts[first], starts[last])
+                bits[rows[span, None] - first, positions[span]] = True
+                packed.append(self._pack(bits))
+            return np.concatenate(packed)
+        return self._pack(np.zeros((len(values), spec.bits), dtype=bool))
+
+    def _pack(self, bits: np.ndarray) -> np.ndarray:
         if self.permutation is not None:
             bits = np.concatenate([bits, ~bits], axis=1)[:, self.permutation]
         return np.packbits(bits, axis=1, bitorder="little")
