@@ -33,6 +33,15 @@ def _run(*args: str):
     return runner.invoke(app, [str(a) for a in args])
 
 
+def _encode_with_new_key(folder, agency: str):
+    """keygen, then encode `folder/<agency>.csv` into `folder/<agency>.parquet`."""
+    assert _run("keygen", "--out", folder / "k").exit_code == 0
+    return _run(
+        "encode", folder / f"{agency}.csv", "--key-file", folder / "k", "--agency", agency,
+        "--out", folder / f"{agency}.parquet",
+    )  # fmt: skip
+
+
 def test_keygen_writes_a_key_and_refuses_to_overwrite_it(tmp_path):
     key = tmp_path / "agencies.key"
     first = _run("keygen", "--out", key)
@@ -108,11 +117,7 @@ def test_a_bad_date_is_reported_by_row_and_column_without_the_value(tmp_path):
     (tmp_path / "A.csv").write_text(
         "record_id,given_name,family_name,date_of_birth\n1,Ana,Silva,1990-01-01\n2,Rui,Costa,Tuesday\n"
     )
-    assert _run("keygen", "--out", tmp_path / "k").exit_code == 0
-    done = _run(
-        "encode", tmp_path / "A.csv", "--key-file", tmp_path / "k", "--agency", "A",
-        "--out", tmp_path / "A.parquet",
-    )  # fmt: skip
+    done = _encode_with_new_key(tmp_path, "A")
     assert done.exit_code == 1
     assert "row 3" in done.output
     assert "date_of_birth" in done.output
@@ -122,11 +127,7 @@ def test_a_bad_date_is_reported_by_row_and_column_without_the_value(tmp_path):
 
 def test_an_unknown_column_is_an_error_not_silently_dropped(tmp_path):
     (tmp_path / "A.csv").write_text("record_id,given_name,familyname\n1,Ana,Silva\n")
-    assert _run("keygen", "--out", tmp_path / "k").exit_code == 0
-    done = _run(
-        "encode", tmp_path / "A.csv", "--key-file", tmp_path / "k", "--agency", "A",
-        "--out", tmp_path / "A.parquet",
-    )  # fmt: skip
+    done = _encode_with_new_key(tmp_path, "A")
     assert done.exit_code == 1
 
 

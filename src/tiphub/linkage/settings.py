@@ -11,26 +11,13 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from tiphub.standard.derive import STATISTICAL_COLUMNS as _STANDARD_STATISTICAL_COLUMNS
+
 FieldKind = Literal["name", "text", "date", "code", "year"]
 
 #: Non-identifying statistical columns an encoded file may carry in the clear (contracts.md,
 #: sections 1 and 2). Everything else in the input is either encoded or dropped.
-STATISTICAL_COLUMNS: tuple[str, ...] = (
-    "year",
-    "sex",
-    "age_group",
-    "age_band",
-    "is_child",
-    "citizenship",
-    "country_of_exploitation",
-    "region",
-    "trafficking_status",
-    "exploitation_types",
-    "form_sexual",
-    "form_labour",
-    "form_organ",
-    "form_other",
-)
+STATISTICAL_COLUMNS: tuple[str, ...] = tuple(_STANDARD_STATISTICAL_COLUMNS)
 
 
 @dataclass(frozen=True)
