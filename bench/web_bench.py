@@ -332,6 +332,7 @@ def main() -> None:
     if not args.reuse or stored_records(args.postgres)["total"] < args.records:
         reset_database(args.postgres)
         load(args.postgres, args.records)
+    subprocess.run([*TIPHUB, "migrate"], env=environment(args.postgres), check=True)
     stored = stored_records(args.postgres)
     print(f"stored: {stored}", flush=True)
     codes = [code for code, _n in stored["agencies"]]
@@ -344,17 +345,20 @@ def main() -> None:
     env = environment(args.postgres)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    server_log = (WORK / "server.log").open("wb")
     server = subprocess.Popen(
         [*TIPHUB, "serve", "--port", str(port), "--workers", str(args.workers)],
         env=env,
-        stderr=subprocess.DEVNULL,
+        stderr=server_log,
     )
     try:
-        for _ in range(300):
+        for _ in range(400):
             try:
                 requests.get(f"{base}/accounts/login/", timeout=2)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still starting up
+                if server.poll() is not None:
+                    raise SystemExit(f"tiphub serve stopped: see {WORK / 'server.log'}") from None
                 time.sleep(0.3)
         biggest = codes[0]
         supervisor = next(name for name, code in users if code == biggest)
@@ -364,6 +368,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=60)
+        server_log.close()
     local = in_process(args.postgres, supervisor, samples[codes[0]], pages[codes[0]], args.requests)
 
     print()

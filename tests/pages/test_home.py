@@ -101,7 +101,8 @@ def test_roles_without_statistics_see_no_counts(loaded: dict[str, Agency]) -> No
 def test_stages_say_what_is_installed(loaded: dict[str, Agency]) -> None:
     html = _client("caseworker", loaded["POL"]).get("/").content.decode()
     assert 'data-stage="standard" data-installed="yes"' in html
-    assert 'data-stage="casework" data-installed="no"' in html
+    assert 'data-stage="casework" data-installed="yes"' in html
+    assert 'data-stage="linkage" data-installed="no"' in html  # not on main yet
     assert "33 records stored in the registry" in html
 
 

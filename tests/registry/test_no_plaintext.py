@@ -16,23 +16,14 @@ from registry_data import CANARIES
 from typer.testing import CliRunner
 
 from tiphub.cli.app import app
+from tiphub.standard.dictionary import intake_fields
 from tiphub.standard.synth import SynthConfig, generate_country, write_country
 from tiphub.web.registry import services
 from tiphub.web.registry.models import VictimRecord
 
 pytestmark = pytest.mark.django_db
 
-IDENTIFYING = (
-    "given_name",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "phone",
-    "email",
-    "address",
-    "document_number",
-    "narrative",
-)
+IDENTIFYING = [spec.name for spec in intake_fields() if spec.identifying]
 HEX = set("0123456789abcdef")
 
 

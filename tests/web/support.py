@@ -97,3 +97,37 @@ def write_intake(path: Path, rows: list[dict[str, str]]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def casework_objects(stored: dict[str, Any], agency_code: str) -> dict[str, Any]:
+    """A child case of the agency and a draft referral of it (made once, for the matrix test)."""
+    from datetime import date
+
+    from tiphub.web.casework.models import Case, Referral
+
+    cached = stored[agency_code]
+    if "case" not in cached:
+        agency = cached["records"][0].agency
+        other = next(v for k, v in stored.items() if k != agency_code)["records"][0].agency
+        now = timezone.now()
+        case = Case.objects.create(
+            reference=f"NRM-TEST-{agency_code}",
+            agency=agency,
+            first_contact_date=date(2027, 1, 4),
+            age=15,
+            presumed_child=True,
+            identification_state="presumed_victim",
+            child_state="identified_child",
+            created_at=now,
+            updated_at=now,
+        )
+        cached["case"] = case
+        cached["referral"] = Referral.objects.create(
+            case=case,
+            from_agency=agency,
+            to_agency=other,
+            purpose="shelter",
+            view_profile="shelter",
+            created_at=now,
+        )
+    return cached

@@ -162,6 +162,17 @@ def test_another_agencys_record_cannot_be_opened_anywhere(
     assert not _events("record.read", object_id=str(ngo_pk))
 
 
+def test_only_exporting_roles_see_the_export_link(role_users: dict[str, Any]) -> None:
+    assert (
+        "/api/v1/records/export/"
+        in client_for(role_users["supervisor"]).get("/records/").content.decode()
+    )
+    assert (
+        "/api/v1/records/export/"
+        not in client_for(role_users["caseworker"]).get("/records/").content.decode()
+    )
+
+
 def test_export_holds_own_records_without_identities(
     role_users: dict[str, Any], imported: dict[str, Any]
 ) -> None:

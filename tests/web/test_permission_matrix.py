@@ -22,7 +22,22 @@ RECORD_ROLES = AGENCY_ROLES
 SUBMISSION_ROLES = {"data_officer", "supervisor"}
 STATS_ROLES = AGENCY_ROLES | {"statistician"}
 INDICATOR_ROLES = {"statistician", "supervisor"}  # published aggregates, never an identity
+ANALYSIS_ROLES = {"statistician"}  # linkage runs and estimates: aggregates and diagnostics
 ALL_ROLES = set(roles())
+# NRM casework (tiphub.web.casework): roles with case.* / referral.* permissions in roles.yaml.
+CASE_ROLES = {
+    "caseworker",
+    "supervisor",
+    "first_responder",
+    "competent_authority",
+    "child_protection_officer",
+    "bid_panel_member",
+    "immigration_officer",
+    "return_coordinator",
+}
+CASE_CREATE_ROLES = {"caseworker", "first_responder", "child_protection_officer"}
+REFERRAL_ROLES = CASE_ROLES - {"bid_panel_member"}
+REFERRAL_SEND_ROLES = {"caseworker", "supervisor", "first_responder", "child_protection_officer"}
 
 #: url name -> (object kind in the URL or None, roles that get 200, status for the others)
 EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
@@ -33,6 +48,7 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "pages:submissions": (None, SUBMISSION_ROLES, 403),
     "pages:submission": ("submission", SUBMISSION_ROLES, 403),
     "pages:audit": (None, {"dpo"}, 403),
+    "screening:screen": (None, AGENCY_ROLES | {"first_responder", "child_protection_officer"}, 403),
     "accounts:login": (None, set(), 302),  # a logged-in user is sent on
     "accounts:logout": (None, set(), 405),  # POST only
     "accounts:two_factor": (None, ALL_ROLES, 403),
@@ -48,6 +64,23 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "api-schema": (None, ALL_ROLES, 403),
     "api-docs": (None, ALL_ROLES, 403),
     "set_language": (None, set(), 302),  # GET changes nothing and sends the user back
+    "casework:tasks": (None, CASE_ROLES, 403),
+    "casework:cases": (None, CASE_ROLES, 403),
+    "casework:case_new": (None, CASE_CREATE_ROLES, 403),
+    "casework:case": ("case", CASE_ROLES, 403),
+    "casework:child": ("case", CASE_ROLES - {"immigration_officer"}, 403),
+    "casework:refer": ("case", REFERRAL_SEND_ROLES, 403),
+    "casework:referrals": (None, REFERRAL_ROLES, 403),
+    "casework:transition": ("case", set(), 405),  # POST only
+    "casework:consent": ("case", set(), 405),  # POST only
+    "casework:respond": ("case", set(), 405),  # POST only
+    "casework:acknowledge": ("case", set(), 405),  # POST only
+    "casework_api:case-list": (None, CASE_ROLES, 403),
+    "casework_api:case-detail": ("case", CASE_ROLES, 403),
+    "casework_api:case-transition": ("case", CASE_ROLES, 403),
+    "casework_api:tasks": (None, CASE_ROLES, 403),
+    "casework_api:referral-list": (None, REFERRAL_ROLES, 403),
+    "casework_api:referral-detail": ("referral", REFERRAL_ROLES, 403),
     "monitoring:index": (None, INDICATOR_ROLES, 403),
     "monitoring:trends": (None, INDICATOR_ROLES, 403),
     "monitoring:targets": (None, INDICATOR_ROLES, 403),
@@ -58,6 +91,12 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "monitoring:estimate": (None, set(), 405),
     "monitoring:estimate-retire": (None, set(), 405),
     "monitoring:release-new": (None, set(), 405),
+    "estimation:index": (None, ANALYSIS_ROLES, 403),
+    "estimation:run": (None, set(), 405),  # POST only (tests/web/test_estimation_page.py)
+    "estimation:detail": ("estimate", ANALYSIS_ROLES, 403),
+    "estimation:sensitivity": ("estimate", ANALYSIS_ROLES, 403),
+    "estimation:download": ("estimate", ANALYSIS_ROLES, 403),
+    "estimation:use": ("estimate", set(), 405),
     **{
         f"monitoring:download-{fmt}": (None, INDICATOR_ROLES, 403)
         for fmt in (
@@ -74,6 +113,23 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
 
 #: URLs anyone may open without logging in (explicit opt-outs of LoginRequiredMiddleware).
 PUBLIC = {"accounts:login", "set_language"}
+#: Objects of a URL that belong to one agency (tried with the user's own and another agency's);
+#: the other kinds are national (linkage runs, estimates) and tried once.
+AGENCY_KINDS = {"record", "submission"}
+
+
+@pytest.fixture
+def national(role_users: dict[str, Any]) -> dict[str, Any]:
+    """National objects of the analysis pages: an estimate."""
+    from pathlib import Path
+
+    from tiphub.web.analysis.estimates import EstimateParameters, run_estimate
+
+    western = Path(__file__).resolve().parents[1] / "data" / "mse" / "Western.csv"
+    estimate = run_estimate(
+        role_users["statistician"], EstimateParameters(), histories=western.read_bytes()
+    )
+    return {"estimate": estimate}
 
 
 def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
@@ -104,12 +160,20 @@ def test_every_url_has_a_stated_policy() -> None:
     assert not unnamed, f"unnamed URL patterns cannot be checked: {unnamed}"
 
 
-def _url(route: str, kind: str | None, stored: dict[str, Any], agency: str) -> str:
+def _url(
+    route: str, kind: str | None, stored: dict[str, Any], agency: str, national: Any = None
+) -> str:
     path = "/" + route.replace("^", "").replace("$", "")
     if kind == "record":
         return path.replace("<int:pk>", str(stored[agency]["records"][0].pk))
     if kind == "submission":
         return path.replace("<int:pk>", str(stored[agency]["submission"].pk))
+    if kind in {"case", "referral"}:
+        from .support import casework_objects
+
+        return path.replace("<int:pk>", str(casework_objects(stored, agency)[kind].pk))
+    if kind is not None:
+        return path.replace("<int:pk>", str(national[kind].pk))
     return path
 
 
@@ -120,7 +184,11 @@ def _foreign_markers(stored: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("role", sorted(roles()))
 def test_role_reaches_exactly_what_the_policy_allows(
-    role: str, role_users: dict[str, Any], stored: dict[str, Any], indicator_release: Any
+    role: str,
+    role_users: dict[str, Any],
+    stored: dict[str, Any],
+    indicator_release: Any,
+    national: dict[str, Any],
 ) -> None:
     from tiphub.web.audit.models import AuditEvent
 
@@ -128,12 +196,12 @@ def test_role_reaches_exactly_what_the_policy_allows(
     problems: list[str] = []
     for name, route in site_urls():
         kind, allowed, denied_status = EXPECTED[name]
-        for agency in (OWN, OTHER) if kind else (OWN,):
-            url = _url(route, kind, stored, agency)
+        for agency in (OWN, OTHER) if kind in AGENCY_KINDS else (OWN,):
+            url = _url(route, kind, stored, agency, national)
             response = client.get(url)
             if role not in allowed:
                 expected = denied_status
-            elif agency == OTHER and role in AGENCY_ROLES:
+            elif agency == OTHER and (role in AGENCY_ROLES or kind in {"case", "referral"}):
                 expected = 404  # another agency's object does not exist for this user
             else:
                 expected = 200
@@ -151,14 +219,16 @@ def test_role_reaches_exactly_what_the_policy_allows(
     assert denials.exists() == (role in AGENCY_ROLES)
 
 
-def test_anonymous_reaches_only_the_public_pages(stored: dict[str, Any]) -> None:
+def test_anonymous_reaches_only_the_public_pages(
+    stored: dict[str, Any], national: dict[str, Any]
+) -> None:
     from django.test import Client
 
     client = Client()
     problems = []
     for name, route in site_urls():
         kind = EXPECTED[name][0]
-        url = _url(route, kind, stored, OWN)
+        url = _url(route, kind, stored, OWN, national)
         response = client.get(url)
         if name in PUBLIC:
             ok = response.status_code in {200, 302}

@@ -23,7 +23,19 @@ def test_packaged_roles_load_and_keep_their_promises() -> None:
         "statistician",
         "dpo",
         "admin",
+        # NRM casework roles (docs/casework.md)
+        "first_responder",
+        "competent_authority",
+        "child_protection_officer",
+        "bid_panel_member",
+        "immigration_officer",
+        "return_coordinator",
     }
+    # casework roles act on cases, never on the registry's records, and hold workflow roles
+    for role in ("first_responder", "competent_authority", "immigration_officer"):
+        assert not roles[role].record_level
+        assert roles[role].casework_roles
+    assert "L-ID" not in roles["immigration_officer"].levels  # never the identity
     assert not roles["statistician"].record_level  # aggregates only
     assert not roles["statistician"].sees_identities
     for role in ("dpo", "admin"):

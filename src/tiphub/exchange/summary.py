@@ -69,8 +69,21 @@ def figure(pub: Publication, indicator: str, year: int | None = None, dis: str =
     rec = pub.value(indicator, year, dis)
     if rec is None:
         ind = pub.registry.indicators.get(indicator)
-        if ind is not None and ind.kind == "count" and year in pub.years:
+        if ind is None or year not in pub.years:
+            return Figure(None, "", "missing")
+        if ind.kind == "count":
             return Figure(None, NIL, "nil")
+        # A rate of a nil count is nil too, where the rate is defined for this breakdown.
+        pairs = parse_disaggregation(dis)
+        defined = any(frozenset(pairs) == frozenset(g) for g in ind.grouping_sets())
+        has_population = pub.population is not None and (
+            pub.population.get(year, pairs.get("sex", TOTAL), pairs.get("age_group", TOTAL))
+            is not None
+        )
+        if ind.kind == "rate" and defined and has_population:
+            numerator = figure(pub, ind.computation.numerator, year, dis)
+            if numerator.status == "nil":
+                return numerator
         return Figure(None, "", "missing")
     value = rec["value"]
     if value is None or value != value:  # None or NaN: suppressed

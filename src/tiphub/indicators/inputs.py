@@ -143,15 +143,33 @@ def _number(obj: dict[str, object], key: str, where: str) -> float:
     return float(value)
 
 
+def _by_year(items: list[object]) -> list[object]:
+    """Output of `tiphub estimate --by year`: one estimate per year (its strata), not the
+    pooled estimate over all years. Strata that could not be fitted are left out."""
+    out: list[object] = []
+    for item in items:
+        strata = item.get("strata") if isinstance(item, dict) else None
+        if isinstance(item, dict) and item.get("by") == ["year"] and isinstance(strata, list):
+            for stratum in strata:
+                if isinstance(stratum, dict) and "error" not in stratum:
+                    key = stratum.get("stratum")
+                    year = key.get("year") if isinstance(key, dict) else None
+                    out.append({**stratum, "year": year})
+        else:
+            out.append(item)
+    return out
+
+
 def read_estimates(source: Source, name: str | None = None) -> list[Estimate]:
-    """Read `tiphub estimate --json` output (one object or a list); `name` names an upload."""
+    """Read `tiphub estimate --json` output (one object, a list, or `--by year` strata);
+    `name` names an upload."""
     path = name or str(getattr(source, "name", source))
     data = _read_bytes(source, path)
     try:
         raw = json.loads(data.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not valid JSON ({type(exc).__name__})") from None
-    items = raw if isinstance(raw, list) else [raw]
+    items = _by_year(raw if isinstance(raw, list) else [raw])
     if not items:
         raise InputError(f"{path}: no estimate in the file")
     out: list[Estimate] = []
@@ -162,6 +180,11 @@ def read_estimates(source: Source, name: str | None = None) -> list[Estimate]:
         ci = item.get("ci")
         if not isinstance(ci, dict):
             raise InputError(f"{where}: field 'ci' must be an object with low, high, level")
+        if ci.get("high", 0) is None:
+            raise InputError(
+                f"{where}: the interval is open (ci.high is null): an estimate without an upper "
+                "bound is not published"
+            )
         low, high = _number(ci, "low", f"{where}: ci"), _number(ci, "high", f"{where}: ci")
         total = _number(item, "total", where)
         if not low <= total <= high:

@@ -64,7 +64,10 @@ INSTALLED_APPS = [
     "tiphub.web.registry",
     "tiphub.web.accounts",
     "tiphub.web.pages",
+    "tiphub.web.casework",
     "tiphub.web.monitoring",
+    "tiphub.web.screening",
+    "tiphub.web.analysis",
 ]
 
 MIDDLEWARE = [

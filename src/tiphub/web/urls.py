@@ -10,9 +10,13 @@ from tiphub.web.api.docs import SWAGGER_CSP
 
 urlpatterns = [
     path("", include("tiphub.web.pages.urls")),
+    path("casework/", include("tiphub.web.casework.urls")),
     path("accounts/", include("tiphub.web.accounts.urls")),
     path("indicators/", include("tiphub.web.monitoring.urls")),
+    path("estimation/", include("tiphub.web.analysis.estimation_urls")),
+    path("", include("tiphub.web.screening.urls")),
     path("api/v1/", include("tiphub.web.api.urls")),
+    path("api/v1/", include("tiphub.web.casework.api_urls")),
     # The schema answers 401/403 itself (session or token), like the rest of the API.
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path(

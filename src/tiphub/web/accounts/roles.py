@@ -31,9 +31,24 @@ ACTIONS = frozenset(
         "audit.view",
         "agency.view",
         "user.manage",
+        # NRM casework (tiphub.web.casework; the workflow roles decide each transition)
+        "case.list",
+        "case.view",
+        "case.create",
+        "case.edit",
+        "case.transition",
+        "referral.view",
+        "referral.send",
+        "referral.respond",
+        "consent.override",
         "indicators.view",
         "indicators.export",
         "indicators.manage",
+        "screening.use",
+        "estimation.run",
+        "linkage.run",
+        "linkage.submit",
+        "linkage.consent",
     }
 )
 
@@ -56,6 +71,8 @@ class Role:
     levels: frozenset[str]
     permissions: frozenset[str]
     two_factor: bool
+    #: the NRM workflow roles this role acts as (tiphub.workflow.Role values), e.g. case_worker.
+    casework_roles: frozenset[str] = frozenset()
 
     @property
     def agency_bound(self) -> bool:
@@ -98,6 +115,10 @@ def _parse(data: object, source: Path) -> dict[str, Role]:
         unknown = permissions - ACTIONS
         if unknown:
             raise RoleConfigError(f"{where}: unknown permissions {sorted(unknown)}")
+        casework_roles = frozenset(str(r) for r in spec.get("casework_roles") or ())
+        unknown_casework = casework_roles - _workflow_role_names()
+        if unknown_casework:
+            raise RoleConfigError(f"{where}: unknown casework_roles {sorted(unknown_casework)}")
         roles[str(code)] = Role(
             code=str(code),
             label=str(spec.get("label") or code),
@@ -106,8 +127,15 @@ def _parse(data: object, source: Path) -> dict[str, Role]:
             levels=profiles[profile],
             permissions=permissions,
             two_factor=bool(spec.get("two_factor", True)),
+            casework_roles=casework_roles,
         )
     return roles
+
+
+def _workflow_role_names() -> frozenset[str]:
+    from tiphub.workflow.roles import Role as WorkflowRole
+
+    return frozenset(r.value for r in WorkflowRole) - {"system"}
 
 
 @cache

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class PopulationTable(models.Model):
-    """Resident population by year, sex and age group (`rows`: list of objects)."""
+class Upload(models.Model):
+    """An input file the statistician (or `tiphub indicators inputs`) provided, checked."""
 
     file_name = models.CharField(max_length=200)
     uploaded_at = models.DateTimeField(default=timezone.now)
@@ -28,32 +28,33 @@ class PopulationTable(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(max_length=150, blank=True, default="")
+
+    class Meta:
+        abstract = True
+        ordering = ("-uploaded_at", "-pk")
+
+
+class PopulationTable(Upload):
+    """Resident population by year, sex and age group (`rows`: list of objects)."""
+
     rows = models.JSONField(default=list)
     first_year = models.PositiveSmallIntegerField()
     last_year = models.PositiveSmallIntegerField()
 
-    class Meta:
-        ordering = ("-uploaded_at", "-pk")
+    class Meta(Upload.Meta):
         verbose_name = _("population table")
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.first_year}-{self.last_year})"
 
 
-class EstimateSet(models.Model):
+class EstimateSet(Upload):
     """Multiple-systems estimates as `tiphub estimate --json` prints them (`estimates`)."""
 
-    file_name = models.CharField(max_length=200)
-    uploaded_at = models.DateTimeField(default=timezone.now)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True, default="")
     estimates = models.JSONField(default=list)
     active = models.BooleanField(default=True)
 
-    class Meta:
-        ordering = ("-uploaded_at", "-pk")
+    class Meta(Upload.Meta):
         verbose_name = _("estimate")
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ stored; pages and downloads rebuild its `Publication` from the stored, protected
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -51,12 +52,14 @@ def registry_frame() -> pd.DataFrame:
 
 
 def data_fingerprint() -> str:
-    """Changes whenever a record is added, changed or removed (a release is then out of date)."""
+    """Changes whenever a record is added, changed or removed, or linkage changes who is who
+    (a release is then out of date)."""
     from tiphub.web.registry.models import VictimRecord
+    from tiphub.web.registry.services import person_map_version
 
     agg = VictimRecord.objects.aggregate(n=Count("pk"), top=Max("pk"), last=Max("updated_at"))
     last = agg["last"].isoformat() if agg["last"] else ""
-    return f"{agg['n']}:{agg['top'] or 0}:{last}"
+    return f"{agg['n']}:{agg['top'] or 0}:{last}:{person_map_version()}"
 
 
 def plan_file() -> Path | None:
@@ -182,6 +185,18 @@ def estimates_of(items: list[dict[str, Any]]) -> list[Estimate]:
 # --- releases -----------------------------------------------------------------------------------
 
 
+def _json_safe(value: Any) -> Any:
+    """`value` with infinite or NaN floats as null (an unbounded audit interval is infinite;
+    JSON, and PostgreSQL's jsonb, have no infinity)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """A DataFrame as JSON-safe records (NaN and NA become null; numpy scalars plain numbers)."""
     loaded: list[dict[str, Any]] = json.loads(df.to_json(orient="records", double_precision=15))
@@ -242,7 +257,7 @@ def compute_release(actor: Any, *, year: int | None = None, min_cell: int | None
             estimate_set=estimate_set,
             cells=_records(pub.cells.table),
             values=_records(pub.values),
-            report=json.loads(json.dumps(pub.report)),
+            report=_json_safe(json.loads(json.dumps(pub.report))),
             estimates=[asdict(e) for e in pub.estimates],
             population_rows=population_table.rows if population_table else [],
         )

@@ -9,7 +9,7 @@ latest release, whose figures all passed disclosure control (`tiphub.web.monitor
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -20,12 +20,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tiphub.exchange import summary
-from tiphub.exchange.publication import Publication
 from tiphub.web.accounts import policy
 from tiphub.web.monitoring import services
 from tiphub.web.monitoring.models import Release
-from tiphub.web.pages.statistics import AGE_LABELS, SEX_LABELS
+from tiphub.web.pages.statistics import AGE_LABELS, FORMS, SEX_LABELS, Cell
+
+if TYPE_CHECKING:
+    from tiphub.exchange.publication import Publication
+
+# `tiphub.exchange` (pandas, DuckDB, SciPy) is imported inside the views, not here: URL
+# resolution imports this module on the first request of every page of the site.
 
 SDG_COLUMN_LABELS = (
     gettext_lazy("Total"),
@@ -34,12 +38,7 @@ SDG_COLUMN_LABELS = (
     gettext_lazy("Children (0-17)"),
     gettext_lazy("Adults (18+)"),
 )
-FORM_LABELS = {
-    "sexual": gettext_lazy("Sexual exploitation"),
-    "labour": gettext_lazy("Forced labour, slavery, servitude"),
-    "organ": gettext_lazy("Organ removal"),
-    "other": gettext_lazy("Other purposes"),
-}
+FORM_LABELS = {flag.removeprefix("form_"): label for flag, label in FORMS.items()}
 MEASURE_STATUS_LABELS = {
     "not_started": gettext_lazy("not started"),
     "in_progress": gettext_lazy("in progress"),
@@ -80,6 +79,12 @@ def _label(dimension: str, option: str) -> str:
     return option
 
 
+def _bar(key: str, label: str, fig: Any) -> Cell:
+    """A published count as a cell of the layout's bar chart (a nil count draws as zero)."""
+    count = None if fig.suppressed else int(fig.value or 0)
+    return Cell(key, label, count, fig.display)
+
+
 def _year(request: HttpRequest, pub: Publication) -> int:
     """The year asked for (`?year=`) if the release has it, else the reference year."""
     try:
@@ -91,6 +96,8 @@ def _year(request: HttpRequest, pub: Publication) -> int:
 
 def _context(request: HttpRequest, page: str) -> tuple[dict[str, Any], Publication | None]:
     """What every indicator page shows: the release, its year, whether it is out of date."""
+    from tiphub.exchange import summary
+
     release = services.latest_release()
     context: dict[str, Any] = {
         "page": page,
@@ -115,7 +122,8 @@ def _context(request: HttpRequest, page: str) -> tuple[dict[str, Any], Publicati
 
 
 def _page(request: HttpRequest, page: str, template: str, fill: Any) -> HttpResponse:
-    policy.require(request.user, "indicators.view")
+    """Render an indicator page: the common context, and `fill(pub, year)` when a release exists
+    (the caller has checked `indicators.view`)."""
     context, pub = _context(request, page)
     if pub is not None:
         context.update(fill(pub, context["year"]))
@@ -124,6 +132,8 @@ def _page(request: HttpRequest, page: str, template: str, fill: Any) -> HttpResp
 
 def index(request: HttpRequest) -> HttpResponse:
     """Tiles (SDG 16.2.2 counts and rates, the MSE estimate) and the GLOTIP breakdowns."""
+    policy.require(request.user, "indicators.view")
+    from tiphub.exchange import summary
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
         head = summary.headline(pub, year)
@@ -141,7 +151,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "rate_rows": summary.sdg_table(pub, year, rates=True),
             "columns": SDG_COLUMN_LABELS,
             "form_rows": forms_rows,
-            "form_bars": [(r.label, r.cells[0]) for r in forms_rows],
+            "form_bars": [_bar(r.key, r.label, r.cells[0]) for r in forms_rows],
             "sex_age_rows": sex_age,
             "sex_age_columns": (_("Total"), AGE_LABELS["Y0T17"], AGE_LABELS["Y_GE18"]),
             "citizenship_rows": [
@@ -155,6 +165,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def trends(request: HttpRequest) -> HttpResponse:
     """Detected victims by year, with the estimates' intervals and the target; forms; rates."""
+    policy.require(request.user, "indicators.view")
+    from tiphub.exchange import summary
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
         points = summary.trend(pub)
@@ -197,6 +209,8 @@ def trends(request: HttpRequest) -> HttpResponse:
 
 def targets(request: HttpRequest) -> HttpResponse:
     """Baselines, milestones and targets with the published current value and progress."""
+    policy.require(request.user, "indicators.view")
+    from tiphub.exchange import summary
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
         rows = []
@@ -210,6 +224,8 @@ def targets(request: HttpRequest) -> HttpResponse:
 
 def plan(request: HttpRequest) -> HttpResponse:
     """The GPA's pillars, the national action plan's measures, programme results chains."""
+    policy.require(request.user, "indicators.view")
+    from tiphub.exchange import summary
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
         action_plan = pub.plan.action_plan
@@ -256,6 +272,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 def downloads(request: HttpRequest) -> HttpResponse:
     """The files of the release and its disclosure-control report; the history of releases."""
+    policy.require(request.user, "indicators.view")
 
     def fill(pub: Publication, year: int) -> dict[str, Any]:
         report = pub.report
@@ -369,61 +386,63 @@ def _back() -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("monitoring:inputs"))
 
 
-def _upload_error(request: HttpRequest, form: forms.Form, key: str, message: str) -> HttpResponse:
-    form.add_error("file", message)
+def _invalid(request: HttpRequest, key: str, form: forms.Form) -> HttpResponse:
+    """The inputs page again, with `form` (under context `key`) showing its errors."""
     return render(
         request, "monitoring/inputs.html", _inputs_context(request, **{key: form}), status=400
     )
 
 
-@require_POST
-def upload_population(request: HttpRequest) -> HttpResponse:
+def _keep_upload(
+    request: HttpRequest,
+    form_class: type[forms.Form],
+    key: str,
+    save: Any,
+    done: Any,
+) -> HttpResponse:
+    """Check and keep an uploaded input file (`save(file, name, actor)`); `done(kept)` is the
+    message on success. A bad file re-shows the page with the reader's message (file, row,
+    column, reason); nothing is kept then. The caller has checked `indicators.manage`."""
     from tiphub.indicators.inputs import InputError
 
-    policy.require(request.user, "indicators.manage")
-    form = PopulationForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES)
     if not form.is_valid():
-        return render(
-            request,
-            "monitoring/inputs.html",
-            _inputs_context(request, population_form=form),
-            status=400,
-        )
+        return _invalid(request, key, form)
     upload = form.cleaned_data["file"]
     try:
-        table = services.save_population(upload, upload.name or "population.csv", request.user)
+        kept = save(upload, upload.name or "upload", request.user)
     except InputError as exc:
-        return _upload_error(request, form, "population_form", str(exc))
-    messages.success(
-        request,
-        _("Population table kept: %(rows)d rows, %(first)d-%(last)d.")
-        % {"rows": len(table.rows), "first": table.first_year, "last": table.last_year},
-    )
+        form.add_error("file", str(exc))
+        return _invalid(request, key, form)
+    messages.success(request, done(kept))
     return _back()
+
+
+@require_POST
+def upload_population(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "indicators.manage")
+    return _keep_upload(
+        request,
+        PopulationForm,
+        "population_form",
+        services.save_population,
+        lambda table: (
+            _("Population table kept: %(rows)d rows, %(first)d-%(last)d.")
+            % {"rows": len(table.rows), "first": table.first_year, "last": table.last_year}
+        ),
+    )
 
 
 @require_POST
 def upload_estimate(request: HttpRequest) -> HttpResponse:
-    from tiphub.indicators.inputs import InputError
-
     policy.require(request.user, "indicators.manage")
-    form = EstimateForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return render(
-            request,
-            "monitoring/inputs.html",
-            _inputs_context(request, estimate_form=form),
-            status=400,
-        )
-    upload = form.cleaned_data["file"]
-    try:
-        stored = services.save_estimates(upload, upload.name or "estimate.json", request.user)
-    except InputError as exc:
-        return _upload_error(request, form, "estimate_form", str(exc))
-    messages.success(
-        request, _("Estimate kept (%(n)d estimate(s)).") % {"n": len(stored.estimates)}
+    return _keep_upload(
+        request,
+        EstimateForm,
+        "estimate_form",
+        services.save_estimates,
+        lambda kept: _("Estimate kept (%(n)d estimate(s)).") % {"n": len(kept.estimates)},
     )
-    return _back()
 
 
 @require_POST
@@ -440,24 +459,14 @@ def new_release(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "indicators.manage")
     form = ReleaseForm(request.POST, years=_registry_years(), floor=services.site_min_cell())
     if not form.is_valid():
-        return render(
-            request,
-            "monitoring/inputs.html",
-            _inputs_context(request, release_form=form),
-            status=400,
-        )
+        return _invalid(request, "release_form", form)
     try:
         release = services.compute_release(
             request.user, year=form.cleaned_data["year"], min_cell=form.cleaned_data["min_cell"]
         )
     except services.ReleaseError as exc:
         form.add_error(None, str(exc))
-        return render(
-            request,
-            "monitoring/inputs.html",
-            _inputs_context(request, release_form=form),
-            status=400,
-        )
+        return _invalid(request, "release_form", form)
     cells = release.report["cells"]
     messages.success(
         request,

@@ -36,6 +36,19 @@ SENSITIVE = "sensitive"
 SENSITIVE_FIELDS = frozenset(spec.name for spec in intake_fields() if spec.level is Level.SPECIAL)
 
 
+#: The columns `seal_many` and `fingerprint` fill (rewritten on every change and on rotation).
+SEALED_COLUMNS = (
+    "key_id",
+    "identity_ct",
+    "sensitive_ct",
+    "bi_full_name",
+    "bi_family_name",
+    "bi_date_of_birth",
+    "bi_document",
+    "fingerprint",
+)
+
+
 def context(column: str, agency_pk: int, record_id: str) -> tuple[str, str, int, str]:
     return (TABLE, column, agency_pk, record_id)
 

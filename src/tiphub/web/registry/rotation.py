@@ -15,17 +15,6 @@ from django.db.models import Count
 from tiphub.web.registry import intake, keys, protection
 from tiphub.web.registry.models import VictimRecord
 
-_SEALED_COLUMNS = [
-    "key_id",
-    "identity_ct",
-    "sensitive_ct",
-    "bi_full_name",
-    "bi_family_name",
-    "bi_date_of_birth",
-    "bi_document",
-    "fingerprint",
-]
-
 
 def stale(active_key_id: int) -> int:
     return VictimRecord.objects.exclude(key_id=active_key_id).count()
@@ -51,7 +40,9 @@ def reencrypt_batch(active_key_id: int, limit: int) -> int:
             VictimRecord.objects.select_for_update()
             .exclude(key_id=active_key_id)
             .order_by("pk")
-            .only("pk", "agency_id", "record_id", *intake.CLEAR_COLUMNS, *_SEALED_COLUMNS)[:limit]
+            .only(
+                "pk", "agency_id", "record_id", *intake.CLEAR_COLUMNS, *protection.SEALED_COLUMNS
+            )[:limit]
         )
         if not rows:
             return 0
@@ -76,7 +67,7 @@ def reencrypt_batch(active_key_id: int, limit: int) -> int:
             row.bi_date_of_birth = seal.bi_date_of_birth
             row.bi_document = seal.bi_document
             row.fingerprint = protection.fingerprint(ring, seal.key_id, clear, identifying)
-        VictimRecord.objects.bulk_update(rows, _SEALED_COLUMNS, batch_size=250)
+        VictimRecord.objects.bulk_update(rows, protection.SEALED_COLUMNS, batch_size=250)
     return len(rows)
 
 

@@ -3,6 +3,8 @@
 - `import_file(path, agency_code, actor)`: validate with the data standard, then store all or
   nothing in one transaction (re-importing an agency's record ids updates them).
 - `get_record(actor, pk)`: one record with its identifying fields decrypted; audited.
+- `read_identities(actor, agencies, purpose=...)`: identities of many records for processing on
+  the server (plaintext linkage); each read audited.
 - `blind_index_filter(...)`: a queryset filter for exact search by name, date of birth, document.
 - `statistical_frame()`: the non-identifying frame of docs/contracts.md section 2.
 - `export_ctdc(out, agency_code=None, actor=None)`: the CTDC 2024 layout; audited as an export.
@@ -28,6 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tiphub.standard.derive import STATISTICAL_COLUMNS
 from tiphub.web.audit.services import EventSpec, record_event, record_events
 from tiphub.web.bulk import insert_rows
 from tiphub.web.registry import intake, keys, protection
@@ -51,19 +54,7 @@ BATCH_SIZE = 2000
 LOOKUP_CHUNK = 5000
 RECORD_TYPE = "registry.victimrecord"
 #: The clear columns an update rewrites (everything but the natural key and `created_at`).
-_WRITE_COLUMNS = (
-    *intake.CLEAR_COLUMNS,
-    "submission",
-    "key_id",
-    "identity_ct",
-    "sensitive_ct",
-    "bi_full_name",
-    "bi_family_name",
-    "bi_date_of_birth",
-    "bi_document",
-    "fingerprint",
-    "updated_at",
-)
+_WRITE_COLUMNS = (*intake.CLEAR_COLUMNS, "submission", *protection.SEALED_COLUMNS, "updated_at")
 
 
 class RegistryError(Exception):
@@ -143,7 +134,7 @@ def import_file(
     batch = intake.load(path, fmt, display_name=name)
     report = intake.sanitised_report(batch.report)
     if not batch.report.ok:
-        return _reject(name, agency, agency_code, actor, fmt, digest, report)
+        return _reject(name, agency_code, actor, fmt, digest, report)
 
     try:
         with transaction.atomic():
@@ -184,24 +175,29 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
     return {"uploaded_by": None, "actor_label": (actor or "system")[:150]}
 
 
-def _reject(
+def _record_unstored(
     name: str,
-    agency: Agency | None,
     agency_code: str,
     actor: Any,
     fmt: str,
     digest: str,
     report: dict[str, Any],
-) -> ImportResult:
-    submission = None
+    *,
+    status: SubmissionStatus,
+    details: dict[str, Any],
+) -> Submission | None:
+    """Keep a submission that stored nothing (when its agency exists) and audit the attempt."""
+    outcome = "rejected" if status == SubmissionStatus.REJECTED else "failed"
     with transaction.atomic():
+        agency = Agency.objects.filter(code=agency_code).first()
+        submission = None
         if agency is not None:
             submission = Submission.objects.create(
                 agency=agency,
                 file_name=name,
                 sha256=digest,
                 file_format=fmt,
-                status=SubmissionStatus.REJECTED,
+                status=status,
                 rows_total=int(report.get("n_rows", 0)),
                 error_count=int(report.get("n_errors", 0)),
                 report=report,
@@ -213,14 +209,26 @@ def _reject(
             "submission.import",
             submission,
             agency=agency_code,
-            outcome="rejected",
-            details={
-                "sha256": digest,
-                "format": fmt,
-                "rows": int(report.get("n_rows", 0)),
-                "errors": int(report.get("n_errors", 0)),
-            },
+            outcome=outcome,
+            details={"sha256": digest, "format": fmt, **details},
         )
+    return submission
+
+
+def _reject(
+    name: str, agency_code: str, actor: Any, fmt: str, digest: str, report: dict[str, Any]
+) -> ImportResult:
+    counts = {"rows": int(report.get("n_rows", 0)), "errors": int(report.get("n_errors", 0))}
+    submission = _record_unstored(
+        name,
+        agency_code,
+        actor,
+        fmt,
+        digest,
+        report,
+        status=SubmissionStatus.REJECTED,
+        details=counts,
+    )
     return ImportResult(False, agency_code, fmt, submission, report)
 
 
@@ -234,30 +242,18 @@ def _record_failure(
     exc: BaseException,
 ) -> None:
     """After a rollback: keep a trace of the failed attempt (best effort, never masks `exc`)."""
+    failure = type(exc).__name__
     try:
-        with transaction.atomic():
-            agency = Agency.objects.filter(code=agency_code).first()
-            submission = None
-            if agency is not None:
-                submission = Submission.objects.create(
-                    agency=agency,
-                    file_name=name,
-                    sha256=digest,
-                    file_format=fmt,
-                    status=SubmissionStatus.FAILED,
-                    rows_total=int(report.get("n_rows", 0)),
-                    report={**report, "failure": type(exc).__name__},
-                    finished_at=timezone.now(),
-                    **_actor_fields(actor),
-                )
-            record_event(
-                actor,
-                "submission.import",
-                submission,
-                agency=agency_code,
-                outcome="failed",
-                details={"sha256": digest, "format": fmt, "failure": type(exc).__name__},
-            )
+        _record_unstored(
+            name,
+            agency_code,
+            actor,
+            fmt,
+            digest,
+            {**report, "failure": failure},
+            status=SubmissionStatus.FAILED,
+            details={"failure": failure},
+        )
     except Exception:  # the database itself may be what failed
         log.warning("could not record the failed import of %s", name)
 
@@ -570,6 +566,61 @@ def get_record(
     )
 
 
+def read_identities(
+    actor: Any, agency_codes: Iterable[str], *, purpose: str
+) -> Iterator[RevealedRecord]:
+    """The identities (L-ID fields) of every record of `agency_codes`, for processing on the
+    server that shows them to no one (plaintext linkage of agencies that consented to it).
+
+    The caller has authorised the purpose; a user `actor` is recorded as the reader, not asked
+    for `record.view` (no value reaches them). Every record read is audited as `record.read`
+    with `purpose` and the fields revealed, in batches (one lock per batch), before the batch's
+    identities are handed out. The narrative (L-SC) is never opened.
+    """
+    wanted = VictimRecord.objects.filter(agency__code__in=list(agency_codes))
+    pks = list(wanted.order_by("pk").values_list("pk", flat=True))
+    cipher = keys.field_cipher()
+    for chunk in _chunks(pks, BATCH_SIZE):
+        batch = VictimRecord.objects.filter(pk__in=chunk).select_related("agency").order_by("pk")
+        yield from _reveal_batch(actor, list(batch), cipher, purpose)
+
+
+def _reveal_batch(
+    actor: Any, batch: list[VictimRecord], cipher: Any, purpose: str
+) -> list[RevealedRecord]:
+    revealed = []
+    events = []
+    for record in batch:
+        identity, _ = protection.open_identity(
+            cipher,
+            agency_pk=record.agency_id,
+            record_id=record.record_id,
+            identity_ct=record.identity_ct,
+            sensitive_ct=record.sensitive_ct,
+            want_identity=True,
+            want_sensitive=False,
+        )
+        clear = {"record_id": record.record_id, "agency": record.agency.code}
+        clear.update({name: getattr(record, name) for name in intake.CLEAR_COLUMNS})
+        revealed.append(
+            RevealedRecord(record.pk, record.agency.code, record.record_id, clear, identity, {})
+        )
+        events.append(
+            EventSpec(
+                actor=actor,
+                action="record.read",
+                object_type=RECORD_TYPE,
+                object_id=str(record.pk),
+                agency=record.agency.code,
+                fields=tuple(sorted(identity)),
+                purpose=purpose,
+                details={"record_id": record.record_id},
+            )
+        )
+    record_events(events, fetch=False)
+    return revealed
+
+
 def _allowed(
     actor: Any, record: VictimRecord, identity: bool, sensitive: bool, purpose: str
 ) -> tuple[bool, bool]:
@@ -620,24 +671,7 @@ def blind_index_filter(
 
 # --- statistics and exports ------------------------------------------------------------------
 
-FRAME_COLUMNS = (
-    "record_pk",
-    "agency",
-    "year",
-    "sex",
-    "age_group",
-    "age_band",
-    "is_child",
-    "citizenship",
-    "country_of_exploitation",
-    "region",
-    "trafficking_status",
-    "exploitation_types",
-    "form_sexual",
-    "form_labour",
-    "form_organ",
-    "form_other",
-)
+FRAME_COLUMNS = ("record_pk", "agency", *STATISTICAL_COLUMNS)
 
 
 _FRAME_TEXT_UNKNOWN_AS_NONE = (
@@ -649,8 +683,30 @@ _FRAME_TEXT_UNKNOWN_AS_NONE = (
 )
 
 
+def _person_map() -> Any:
+    """The linkage stage's record -> person map in force (`tiphub.web.analysis.persons`), or
+    None when it is not installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("tiphub.web.analysis"):
+        return None
+    from tiphub.web.analysis import persons
+
+    return persons
+
+
+def person_map_version() -> str:
+    """Changes when linkage changes who is who (a new run); '' without linkage."""
+    persons = _person_map()
+    return persons.version() if persons is not None else ""
+
+
 def statistical_frame(agencies: Iterable[str] | None = None) -> pd.DataFrame:
-    """One row per stored record, no identifying column (docs/contracts.md section 2)."""
+    """One row per stored record, no identifying column (docs/contracts.md section 2).
+
+    Once linkage has run, a `person_id` column names each record's person (the latest run's
+    map; None for a record it did not link), so that counts are of unique persons.
+    """
     import pandas as pd
 
     records = VictimRecord.objects.all()
@@ -666,6 +722,11 @@ def statistical_frame(agencies: Iterable[str] | None = None) -> pd.DataFrame:
     frame["is_child"] = frame["is_child"].astype("boolean")
     for flag in ("form_sexual", "form_labour", "form_organ", "form_other"):
         frame[flag] = frame[flag].astype("bool")
+    persons = _person_map()
+    person_ids = persons.current_person_ids() if persons is not None else None
+    if person_ids is not None:
+        frame["person_id"] = frame["record_pk"].map(person_ids).astype(object)
+        frame["person_id"] = frame["person_id"].where(frame["person_id"].notna(), None)
     return frame
 
 
@@ -701,3 +762,48 @@ def export_ctdc(
         details={"format": "ctdc", "rows": len(rows), "scope": agency_code or "all"},
     )
     return ExportResult(out, len(rows), agency_code)
+
+
+# --- records kept by other apps (NRM casework) -------------------------------------------------
+
+
+def upsert_statistical_record(
+    agency: Agency,
+    record_id: str,
+    fields: dict[str, Any],
+    actor: Any = None,
+    *,
+    purpose: str = "",
+) -> VictimRecord:
+    """Create or update a record that holds statistical fields only (no identity).
+
+    Used by the casework app so that NRM cases count in the statistical frame and indicators
+    (sex, age, form of exploitation, status) without their identities ever leaving the case:
+    the record carries no ciphertext. `fields` are normalised intake values (codes, ISO dates);
+    the derived fields are computed by `tiphub.standard`. Audited as `record.create` or
+    `record.update` with the names of the fields that changed.
+    """
+    from tiphub.standard.derive import derive
+
+    clear = {name: intake._column_value(name, fields.get(name)) for name in intake.FIELD_COLUMNS}
+    derived = derive(fields)
+    clear.update({n: intake._column_value(n, derived.get(n)) for n in intake.DERIVED_COLUMNS})
+    ring = keys.keyring()
+    key_id = ring.active_id
+    digest = protection.fingerprint(ring, key_id, clear, {})
+    now = timezone.now()
+    record = VictimRecord.objects.filter(agency=agency, record_id=record_id).first()
+    if record is not None and record.fingerprint == digest:
+        return record
+    action = "record.update" if record is not None else "record.create"
+    changed = sorted(clear) if record is None else sorted(
+        name for name, value in clear.items() if getattr(record, name) != value
+    )  # fmt: skip
+    if record is None:
+        record = VictimRecord(agency=agency, record_id=record_id, created_at=now)
+    for name, value in clear.items():
+        setattr(record, name, value)
+    record.key_id, record.fingerprint, record.updated_at = key_id, digest, now
+    record.save()
+    record_event(actor, action, record, agency=agency.code, fields=changed, purpose=purpose)
+    return record

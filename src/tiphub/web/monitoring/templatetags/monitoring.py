@@ -1,9 +1,9 @@
 """Template helpers of the indicator pages: published figures as text, and SVG charts.
 
 Charts are inline SVG drawn on the server (no script, no CDN; colours are SVG attributes, so the
-strict style CSP holds). They draw published figures only: a suppressed value gets a dashed stub
-and its label ("<11", "x"), a nil value ("–") no bar at all, so a chart never shows more than
-the table under it.
+strict style CSP holds). They draw published figures only: a suppressed year has no point, only
+its label ("<11", "x"), so a chart never shows more than the table under it. Bar charts are the
+layout's `bar_chart` tag (tiphub.web.pages.templatetags.tiphub).
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from tiphub.exchange.summary import Figure
+if TYPE_CHECKING:  # (Django imports every tag library at start: no pandas here)
+    from tiphub.exchange.summary import Figure
 
 register = template.Library()
 
@@ -253,62 +254,6 @@ def trend_chart(
         height,
         format_html_join("", "{}", ((p,) for p in parts)),
     )
-
-
-BAR_HEIGHT, LABEL_WIDTH = 22, 210
-
-
-@register.simple_tag
-def figure_bars(title: str, rows: Sequence[tuple[str, Figure]], decimals: int = 0) -> SafeString:
-    """Horizontal bars of published figures (suppressed: dashed stub; nil: no bar)."""
-    if not rows:
-        return format_html('<p class="empty">{}</p>', "—")
-    largest = max((f.value or 0 for _label, f in rows), default=0) or 1
-    span = WIDTH - LABEL_WIDTH - 80
-    items = []
-    for i, (label, fig) in enumerate(rows):
-        y = 4 + i * BAR_HEIGHT
-        if fig.value is not None:
-            width = max(2, round(span * fig.value / largest)) if fig.value else 0
-            css = "bar"
-        else:
-            width = 6 if fig.suppressed else 0
-            css = "bar suppressed"
-        items.append(
-            (
-                LABEL_WIDTH - 6,
-                f"{y + BAR_HEIGHT * 0.68:.1f}",
-                label if len(label) <= 28 else label[:27] + "…",
-                LABEL_WIDTH,
-                y + 3,
-                width,
-                BAR_HEIGHT - 6,
-                css,
-                LABEL_WIDTH + width + 6,
-                figure(fig, decimals),
-            )
-        )
-    body = format_html_join(
-        "",
-        '<text x="{0}" y="{1}" text-anchor="end" class="label">{2}</text>'
-        '<rect x="{3}" y="{4}" width="{5}" height="{6}" class="{7}"></rect>'
-        '<text x="{8}" y="{1}" class="value">{9}</text>',
-        items,
-    )
-    return format_html(
-        '<svg class="chart" role="img" aria-label="{0}" viewBox="0 0 {1} {2}" '
-        'preserveAspectRatio="xMinYMin meet"><title>{0}</title>{3}</svg>',
-        title,
-        WIDTH,
-        BAR_HEIGHT * len(rows) + 8,
-        body,
-    )
-
-
-@register.filter
-def at(sequence: Sequence[Any], index: int) -> Any:
-    """`sequence[index]` in a template (cells of a row by column)."""
-    return sequence[int(index)]
 
 
 @register.filter

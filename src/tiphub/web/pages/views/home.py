@@ -98,6 +98,6 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "agencies": agencies,
         "table": table,
-        "stages": stage_rows(table["total"] if table["has_scope"] else None),
+        "stages": stage_rows(table["total"] if table["has_scope"] else None, user),
     }
     return render(request, "pages/home.html", context)

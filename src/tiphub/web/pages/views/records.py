@@ -46,6 +46,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "query": query.urlencode(),
         "can_search_identity": policy.can(request.user, "record.search"),
+        "can_export": policy.can(request.user, "record.export"),
         "searched": not terms.empty,
     }
     template = "pages/_record_rows.html" if request.htmx else "pages/records.html"  # type: ignore[attr-defined]

@@ -1,0 +1,25 @@
+"""Casework routes of the REST API (mounted under /api/v1/ next to tiphub.web.api.urls)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+
+from tiphub.web.casework import api
+
+app_name = "casework_api"
+
+urlpatterns = [
+    path("cases/", login_not_required(api.CaseList.as_view()), name="case-list"),
+    path("cases/<int:pk>/", login_not_required(api.CaseDetail.as_view()), name="case-detail"),
+    path(
+        "cases/<int:pk>/transitions/",
+        login_not_required(api.CaseTransition.as_view()),
+        name="case-transition",
+    ),
+    path("casework/tasks/", login_not_required(api.MyTasks.as_view()), name="tasks"),
+    path("referrals/", login_not_required(api.ReferralList.as_view()), name="referral-list"),
+    path(
+        "referrals/<int:pk>/",
+        login_not_required(api.ReferralDetail.as_view()),
+        name="referral-detail",
+    ),
+]

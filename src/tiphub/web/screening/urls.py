@@ -1,0 +1,11 @@
+"""The screening page."""
+
+from django.urls import URLPattern, path
+
+from tiphub.web.screening import views
+
+app_name = "screening"
+
+urlpatterns: list[URLPattern] = [
+    path("screening/", views.screen, name="screen"),
+]
