@@ -113,3 +113,20 @@ def test_linking_needs_two_records(people):
     data = from_tables([Encoder(TEST_KEY).encode(people.head(1), agency="X")])
     with pytest.raises(LinkError):
         link(data)
+
+
+def test_a_training_block_without_pairs_leaves_the_model_whole():
+    """Splink's EM narrows the model to a session's comparisons and restores it only on
+    success; a block without pairs must not cost the model its comparisons."""
+    frame = pd.DataFrame(
+        {
+            "record_id": [str(i) for i in range(40)],
+            "given_name": [f"name{chr(97 + i % 26)}{chr(97 + i // 26)}x" for i in range(40)],
+            "family_name": [f"fam{chr(97 + (7 * i) % 26)}{i}" for i in range(40)],
+            "date_of_birth": [f"19{50 + i}-0{1 + i % 9}-1{i % 10}" for i in range(40)],
+        }
+    )
+    data = from_tables([Encoder(TEST_KEY).encode(frame, agency="X")])
+    result = link(data, LinkConfig(u_max_pairs=1e4))
+    assert len(result.model["comparisons"]) == 3  # name, date and year of birth
+    assert result.clusters["person_id"].nunique() == 40

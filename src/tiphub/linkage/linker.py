@@ -203,7 +203,13 @@ def _train(
             [block_on("bk_0")], recall=config.prior_recall
         )
     except Exception as error:  # Splink raises a bare Exception when nothing matches
-        log.warning("prior not estimated from deterministic rules: %s", error)
+        log.warning("prior not estimated from deterministic rules: %s", type(error).__name__)
+    # No pair shares the strictest token (tiny or duplicate-free inputs): Splink then sets the
+    # prior to 0, whose log is undefined. Assume instead about one match per record.
+    if not linker._settings_obj._probability_two_random_records_match > 0:
+        linker._settings_obj._probability_two_random_records_match = min(
+            1.0 / max(data.table.num_rows - 1, 1), 0.5
+        )
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
     covered: set[str] = set()
     # First pass: a token fixes every field it draws on, even in part (unbiased m estimates).
@@ -245,12 +251,17 @@ def _em_session(
         field_columns(settings.field(name), plaintext=plain, balanced=settings.balanced)[0]
         for name in fixed
     ]
+    # Splink 5's EM session narrows the linker's own comparison list to the active ones and
+    # restores it only when the session completes; when it fails (e.g. a block without pairs)
+    # the linker would be left without those comparisons. Keep a copy and put it back.
+    saved = linker._settings_obj.core_model_settings.copy()
     try:
         linker.training.estimate_parameters_using_expectation_maximisation(
             training_rule(f"bk_{index}", columns), max_pairs=config.em_max_pairs
         )
     except Exception as error:  # too few pairs in the block: another key may train it
-        log.warning("EM on blocking key %d skipped: %s", index, error)
+        log.warning("EM on blocking key %d skipped: %s", index, type(error).__name__)
+        linker._settings_obj.core_model_settings = saved
         return False
     return True
 
