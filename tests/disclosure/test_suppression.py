@@ -74,12 +74,16 @@ counts_strategy = st.dictionaries(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(counts=counts_strategy, min_cell=st.sampled_from([3, 5, 11]))
+@given(
+    counts=counts_strategy,
+    min_cell=st.sampled_from([3, 5, 11]),
+    method=st.sampled_from(["optimal", "greedy"]),
+)
 def test_no_small_count_published_and_none_recoverable(
-    counts: dict[tuple[str, str], int], min_cell: int
+    counts: dict[tuple[str, str], int], min_cell: int, method: str
 ) -> None:
     table = _table(counts)
-    result = protect(table, DIMS, Policy(min_cell=min_cell))
+    result = protect(table, DIMS, Policy(min_cell=min_cell, method=method))
     pub = result.published()
     shown = pub["value"].dropna()
     assert not ((shown >= 1) & (shown < min_cell)).any()
@@ -152,6 +156,23 @@ def test_multi_valued_dimension_gives_bounds_not_sums() -> None:
     relations = build_relations(pd.DataFrame(rows), {"form": False, "sex": True})
     assert len(relations) == 1
     assert not relations[0].equality
+
+
+def test_unknown_method_and_bad_time_limit_are_refused() -> None:
+    with pytest.raises(ValueError, match="method must be one of optimal, greedy"):
+        Policy(method="hypercube")
+    with pytest.raises(ValueError, match="time_limit must be positive"):
+        Policy(time_limit=0)
+
+
+def test_out_of_time_optimisation_is_completed_by_the_greedy_step() -> None:
+    # A time limit too short for any MILP: the pattern must still be safe (greedy completion).
+    table = _table({("F", "Y0T17"): 3, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 2, ("M", "Y_GE18"): 30})
+    result = protect(table, DIMS, Policy(min_cell=5, time_limit=1e-9))
+    assert result.report["audit"]["passed"]
+    assert result.report["secondary"]["groups_unfinished"] == 1
+    assert not result.report["secondary"]["proven_optimal"]
+    assert result.report["secondary"]["greedy_rounds"] >= 1
 
 
 @pytest.mark.parametrize("bad", [0, 1, 2])

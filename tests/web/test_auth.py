@@ -116,6 +116,52 @@ def test_activity_keeps_a_session_alive_until_its_absolute_limit(
     assert _events("auth.logout")[-1].details["reason"] == "timeout-absolute"
 
 
+def test_a_timed_out_page_says_why_on_the_login_page(
+    role_users: dict[str, Any], monkeypatch: Any
+) -> None:
+    client = client_for(role_users["caseworker"])
+    start = sessions.now()
+    monkeypatch.setattr(sessions, "now", lambda: start + 15 * 60 + 5)
+    response = client.get("/records/?year=2023")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Frecords%2F%3Fyear%3D2023&expired=idle"
+    assert "Your session ended" in client.get(response["Location"]).content.decode()
+
+
+def test_htmx_and_post_requests_are_sent_to_the_login_page_whole(
+    role_users: dict[str, Any], monkeypatch: Any
+) -> None:
+    client = client_for(role_users["caseworker"])
+    start = sessions.now()
+    monkeypatch.setattr(sessions, "now", lambda: start + 8 * 3600 + 5)
+    fragment = client.get(
+        "/records/?page=2",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/records/?year=2023",
+    )
+    assert fragment.status_code == 200
+    assert fragment.content == b""  # nothing to swap into the page...
+    assert fragment["HX-Redirect"] == (  # ...which htmx replaces with the login page
+        "/accounts/login/?next=%2Frecords%2F%3Fyear%3D2023&expired=absolute"
+    )
+    # A POST's address answers only POST: after logging in, the user starts from the home page.
+    anonymous_post = Client().post("/records/search/", {"family_name": "x"})
+    assert anonymous_post["Location"] == "/accounts/login/"
+
+
+def test_a_short_idle_limit_never_logs_out_an_active_user(
+    role_users: dict[str, Any], monkeypatch: Any, settings: Any
+) -> None:
+    settings.SESSION_COOKIE_AGE = 40  # a strict deployment: 40 seconds
+    client = client_for(role_users["caseworker"])
+    start = sessions.now()
+    for seconds in range(15, 181, 15):  # a request every 15 seconds for three minutes
+        monkeypatch.setattr(sessions, "now", lambda s=seconds: start + s)
+        assert client.get("/records/").status_code == 200, seconds
+    monkeypatch.setattr(sessions, "now", lambda: start + 180 + 41)
+    assert client.get("/records/").status_code == 302
+
+
 def test_disabling_an_account_ends_its_sessions_and_tokens(role_users: dict[str, Any]) -> None:
     from rest_framework.authtoken.models import Token
 
@@ -191,6 +237,30 @@ class TestTwoFactor:
         assert other.post("/accounts/two-factor/", {"token": "000000"}).status_code == 200
         assert other.get("/records/").status_code == 302
         assert [e.outcome for e in _events("auth.second_factor")] == ["ok", "failed"]
+
+    def test_verifying_the_second_factor_renews_the_session_id(
+        self, role_users: dict[str, Any]
+    ) -> None:
+        from django_otp.oath import totp
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from tiphub.web.accounts.models import UserSession
+
+        client = self._password_login("caseworker-pol")
+        client.get("/accounts/two-factor/")  # enrols a device
+        before = client.session.session_key
+        device = TOTPDevice.objects.get(user=role_users["caseworker"])
+        code = f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+        assert client.post("/accounts/two-factor/", {"token": code}).status_code == 302
+        after = client.session.session_key
+        assert after != before
+        assert not Session.objects.filter(session_key=before).exists()
+        recorded = UserSession.objects.filter(user=role_users["caseworker"])
+        assert list(recorded.values_list("session_key", flat=True)) == [after]
+        assert client.get("/records/").status_code == 200  # still verified, still stamped
+        role_users["caseworker"].is_active = False
+        role_users["caseworker"].save()  # and disabling still ends the renewed session
+        assert not Session.objects.filter(session_key=after).exists()
 
     def test_api_token_alone_is_refused_for_identity_roles(
         self, role_users: dict[str, Any]

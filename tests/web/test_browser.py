@@ -23,6 +23,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
+BROWSER_DEADLINE_MS = 90_000
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -53,7 +54,10 @@ def new_page(browser: Any) -> Iterator[Any]:
         context = browser.new_context(**options)
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        # A deadline, not an expectation: waits end as soon as the page is ready, and only a
+        # page that never gets there fails; CI machines are small and often busy.
+        page.set_default_timeout(BROWSER_DEADLINE_MS)
+        page.set_default_navigation_timeout(BROWSER_DEADLINE_MS)
         return page
 
     yield make

@@ -138,12 +138,16 @@ def test_search_by_name_finds_only_own_agency_records(
     role_users: dict[str, Any], imported: dict[str, Any]
 ) -> None:
     client = client_for(role_users["caseworker"])
-    found = client.get("/api/v1/records/", {"name": f"{CANARY_FAMILY} {CANARY_GIVEN}"}).json()
-    assert [r["record_id"] for r in found["results"]] == ["W-1"]
-    by_doc = client.get("/records/", {"document_number": CANARY_DOCUMENT.lower()})
+    search = "/api/v1/records/search/"
+    found = client.post(search, {"name": f"{CANARY_FAMILY} {CANARY_GIVEN}"}, "application/json")
+    assert [r["record_id"] for r in found.json()["results"]] == ["W-1"]
+    by_doc = client.post(
+        "/records/search/", {"document_number": CANARY_DOCUMENT.lower()}, follow=True
+    )
     assert "W-1" in by_doc.content.decode()
     # The NGO record's name, searched from POL: nothing, and no hint that it exists.
-    foreign = client.get("/api/v1/records/", {"name": f"Otherina {GOOD_ROWS[1]['family_name']}"})
+    other_name = f"Otherina {GOOD_ROWS[1]['family_name']}"
+    foreign = client.post(search, {"name": other_name}, "application/json")
     assert foreign.json()["count"] == 0
     searches = _events("record.search")
     assert searches

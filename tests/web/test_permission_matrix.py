@@ -34,25 +34,43 @@ CASE_ROLES = {
     "bid_panel_member",
     "immigration_officer",
     "return_coordinator",
+    "guardian",
+    "asylum_officer",
+    "legal_representative",
 }
 CASE_CREATE_ROLES = {"caseworker", "first_responder", "child_protection_officer"}
 REFERRAL_ROLES = CASE_ROLES - {"bid_panel_member"}
 REFERRAL_SEND_ROLES = {"caseworker", "supervisor", "first_responder", "child_protection_officer"}
+TRANSITION_ROLES = CASE_ROLES - {"guardian"}
+# The record pages of a case (casework.record_views.PAGES: a permission and a view section; the
+# matrix's case is a child's). Full view of their own agency's cases:
+FULL_VIEW = CASE_ROLES - {
+    "bid_panel_member", "immigration_officer", "guardian", "asylum_officer",
+    "legal_representative",
+}  # fmt: skip
+CASE_EDIT_ROLES = FULL_VIEW - {"competent_authority"}
+SEES_CHILD = FULL_VIEW | {"bid_panel_member", "guardian"}
+SEES_IMMIGRATION = FULL_VIEW | {"immigration_officer", "asylum_officer", "legal_representative"}
 
 #: url name -> (object kind in the URL or None, roles that get 200, status for the others)
 EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "pages:home": (None, ALL_ROLES, 403),  # the landing page: aggregates in the user's scope
     "pages:dashboard": (None, STATS_ROLES, 403),
     "pages:records": (None, RECORD_ROLES, 403),
+    "pages:record-search": (None, set(), 405),  # POST only (tests/web/test_search_privacy.py)
     "pages:record": ("record", RECORD_ROLES, 403),
     "pages:submissions": (None, SUBMISSION_ROLES, 403),
     "pages:submission": ("submission", SUBMISSION_ROLES, 403),
     "pages:audit": (None, {"dpo"}, 403),
+    "pages:audit-verify": (None, set(), 405),  # POST only (tests/web/test_audit_page.py)
     "screening:screen": (None, AGENCY_ROLES | {"first_responder", "child_protection_officer"}, 403),
+    "screening:open_case": (None, set(), 405),  # POST only (tests/web/test_screening_casework.py)
+    "screening:import": (None, set(), 405),  # POST only (tests/web/test_screening_casework.py)
     "accounts:login": (None, set(), 302),  # a logged-in user is sent on
     "accounts:logout": (None, set(), 405),  # POST only
     "accounts:two_factor": (None, ALL_ROLES, 403),
     "api:record-list": (None, RECORD_ROLES, 403),
+    "api:record-search": (None, RECORD_ROLES, 403),  # POST only: 405 to those allowed
     "api:record-detail": ("record", RECORD_ROLES, 403),
     "api:record-export": (None, {"supervisor"}, 403),
     "api:submission-list": (None, SUBMISSION_ROLES, 403),
@@ -68,7 +86,15 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "casework:cases": (None, CASE_ROLES, 403),
     "casework:case_new": (None, CASE_CREATE_ROLES, 403),
     "casework:case": ("case", CASE_ROLES, 403),
-    "casework:child": ("case", CASE_ROLES - {"immigration_officer"}, 403),
+    "casework:child": ("case", SEES_CHILD, 403),
+    "casework:guardian": ("case", CASE_EDIT_ROLES | {"guardian"}, 403),
+    "casework:bia": ("case", SEES_CHILD - {"guardian"}, 403),
+    "casework:bid": ("case", SEES_CHILD - {"guardian"}, 403),
+    "casework:tracing": ("case", CASE_EDIT_ROLES | {"guardian"}, 403),
+    "casework:risk": ("case", CASE_EDIT_ROLES, 403),
+    "casework:return_plan": ("case", CASE_EDIT_ROLES, 403),
+    "casework:follow_up": ("case", CASE_EDIT_ROLES, 403),
+    "casework:permits": ("case", SEES_IMMIGRATION, 403),
     "casework:refer": ("case", REFERRAL_SEND_ROLES, 403),
     "casework:referrals": (None, REFERRAL_ROLES, 403),
     "casework:transition": ("case", set(), 405),  # POST only
@@ -77,7 +103,14 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "casework:acknowledge": ("case", set(), 405),  # POST only
     "casework_api:case-list": (None, CASE_ROLES, 403),
     "casework_api:case-detail": ("case", CASE_ROLES, 403),
-    "casework_api:case-transition": ("case", CASE_ROLES, 403),
+    "casework_api:case-transition": ("case", TRANSITION_ROLES, 403),
+    "casework_api:case-guardian": ("case", SEES_CHILD, 403),
+    "casework_api:case-best-interests": ("case", SEES_CHILD, 403),
+    "casework_api:case-tracing": ("case", SEES_CHILD, 403),
+    "casework_api:case-risk-assessments": ("case", FULL_VIEW, 403),
+    "casework_api:case-return-plan": ("case", FULL_VIEW, 403),
+    "casework_api:case-follow-ups": ("case", FULL_VIEW, 403),
+    "casework_api:case-permits": ("case", SEES_IMMIGRATION, 403),
     "casework_api:tasks": (None, CASE_ROLES, 403),
     "casework_api:referral-list": (None, REFERRAL_ROLES, 403),
     "casework_api:referral-detail": ("referral", REFERRAL_ROLES, 403),
@@ -111,6 +144,8 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     },
 }
 
+#: API endpoints that answer only POST: the roles allowed get 405 for a GET, the others 403.
+POST_ONLY_API = {"api:record-search"}
 #: URLs anyone may open without logging in (explicit opt-outs of LoginRequiredMiddleware).
 PUBLIC = {"accounts:login", "set_language"}
 #: Objects of a URL that belong to one agency (tried with the user's own and another agency's);
@@ -204,7 +239,7 @@ def test_role_reaches_exactly_what_the_policy_allows(
             elif agency == OTHER and (role in AGENCY_ROLES or kind in {"case", "referral"}):
                 expected = 404  # another agency's object does not exist for this user
             else:
-                expected = 200
+                expected = 405 if name in POST_ONLY_API else 200
             if response.status_code != expected:
                 problems.append(f"{role} GET {url} ({name}): {response.status_code} != {expected}")
             body = response.content.decode("utf-8", "replace")

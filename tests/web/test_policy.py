@@ -30,9 +30,15 @@ def test_packaged_roles_load_and_keep_their_promises() -> None:
         "bid_panel_member",
         "immigration_officer",
         "return_coordinator",
+        "guardian",
+        "asylum_officer",
+        "legal_representative",
     }
     # casework roles act on cases, never on the registry's records, and hold workflow roles
-    for role in ("first_responder", "competent_authority", "immigration_officer"):
+    for role in (
+        "first_responder", "competent_authority", "immigration_officer", "guardian",
+        "asylum_officer", "legal_representative",
+    ):  # fmt: skip
         assert not roles[role].record_level
         assert roles[role].casework_roles
     assert "L-ID" not in roles["immigration_officer"].levels  # never the identity

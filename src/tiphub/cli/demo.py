@@ -6,10 +6,13 @@ Steps, each idempotent so that running the demo twice changes nothing:
 2. `tiphub migrate`;
 3. the synthetic country (`tiphub.standard.synth`) in `var/demo/` (kept when already there);
 4. each agency's file imported (a re-import of unchanged records writes nothing);
-5. the population table kept and a first indicator release computed (`/indicators/`);
-6. one demo account per role, with random passwords written to `var/demo-users.txt` (mode
-   0600) and printed once;
-7. `tiphub serve` on http://127.0.0.1:8000 (unless `--no-serve`).
+5. one demo account per role at the first agency (the police), and a caseworker and a supervisor
+   at the NGO shelter, with random passwords written to `var/demo-users.txt` (mode 0600) and
+   printed once;
+6. a small NRM casework scenario (`tiphub.web.casework.demo`: cases at different stages, a
+   referral from the police to the shelter, a child with a guardian), made once;
+7. the population table kept and a first indicator release computed (`/indicators/`);
+8. `tiphub serve` on http://127.0.0.1:8000 (unless `--no-serve`).
 """
 
 from __future__ import annotations
@@ -72,8 +75,17 @@ def import_agencies(out_dir: Path, metadata: dict[str, Any]) -> None:
         )
 
 
+#: accounts of a second agency, so that a referral between agencies can be shown:
+#: (agency, role) -> user name.
+PARTNER_ACCOUNTS = {
+    ("NGO", "caseworker"): "demo-ngo-caseworker",
+    ("NGO", "supervisor"): "demo-ngo-supervisor",
+}
+
+
 def demo_accounts(var_dir: Path, first_agency: str) -> list[tuple[str, str, str, str]]:
-    """One account per role (agency roles at `first_agency`); returns the rows created.
+    """One account per role (agency roles at `first_agency`), and the partner agency's accounts;
+    returns the rows created.
 
     Accounts that exist already are left alone (their passwords are in the users file).
     """
@@ -91,29 +103,43 @@ def demo_accounts(var_dir: Path, first_agency: str) -> list[tuple[str, str, str,
     from tiphub.web.accounts.roles import roles
 
     user_model = get_user_model()
-    agency = Agency.objects.get(code=first_agency)
+    wanted = [
+        (f"demo-{code.replace('_', '-')}", code, first_agency if role.agency_bound else None)
+        for code, role in sorted(roles().items())
+    ]
+    wanted += [
+        (name, code, agency_code)
+        for (agency_code, code), name in PARTNER_ACCOUNTS.items()
+        if code in roles() and Agency.objects.filter(code=agency_code).exists()
+    ]
     created = []
-    for code, role in sorted(roles().items()):
-        name = f"demo-{code.replace('_', '-')}"
+    for name, code, agency_code in wanted:
         if user_model.objects.filter(username=name).exists():
             continue
         password = secrets.token_urlsafe(15)
         with transaction.atomic():
             user = user_model.objects.create_user(username=name, password=password)
-            Account.objects.create(
-                user=user, role=code, agency=agency if role.agency_bound else None
-            )
+            agency = Agency.objects.get(code=agency_code) if agency_code else None
+            Account.objects.create(user=user, role=code, agency=agency)
             record_event(
                 cli_actor(),
                 "account.create",
-                details={
-                    "user_id": user.pk,
-                    "role": code,
-                    "agency": first_agency if role.agency_bound else "",
-                },
+                details={"user_id": user.pk, "role": code, "agency": agency_code or ""},
             )
-        created.append((name, password, code, first_agency if role.agency_bound else "-"))
+        created.append((name, password, code, agency_code or "-"))
     return created
+
+
+def demo_casework() -> None:
+    """The casework scenario (made once; its cases also feed the registry's statistics)."""
+    from django.apps import apps
+
+    if not apps.is_installed("tiphub.web.casework"):
+        return
+    from tiphub.web.casework.demo import run_scenario
+
+    err_console.print("NRM casework scenario:")
+    run_scenario(say=lambda line: err_console.print(line, highlight=False))
 
 
 def write_users_file(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
@@ -152,9 +178,6 @@ def demo(
         metadata = synthesize(out_dir, victims, DEMO_AGENCIES, seed)
         err_console.print("importing the agencies' files:")
         import_agencies(out_dir, metadata)
-        from tiphub.cli.indicators import demo_indicators
-
-        demo_indicators(out_dir / metadata.get("files", {}).get("population", "population.csv"))
         users_file = var_dir / USERS_FILE
         created = demo_accounts(var_dir, metadata["agencies"][0]["code"])
         if created:
@@ -168,6 +191,10 @@ def demo(
             err_console.print(f"(also written to {users_file}, readable by you only)")
         elif users_file.exists():
             err_console.print(f"demo accounts already exist: their passwords are in {users_file}")
+        demo_casework()
+        from tiphub.cli.indicators import demo_indicators
+
+        demo_indicators(out_dir / metadata.get("files", {}).get("population", "population.csv"))
         if no_serve:
             err_console.print("[green]demo ready.[/] Serve it with: tiphub serve")
             return

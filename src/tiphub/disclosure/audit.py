@@ -1,7 +1,7 @@
 """Interval audit: what an attacker can learn about each suppressed cell.
 
 For every suppressed cell we solve two linear programmes (minimise, maximise its value) with
-scipy's HiGHS over everything the release tells: published values fixed, the relations between
+HiGHS (highspy) over everything the release tells: published values fixed, the relations between
 cells (totals = sums, children <= totals), and the labels: a primary cell shown as "<T" lies in
 [1, T-1]; a secondary cell shown as "x" is at least T (we only choose secondaries among cells
 >= T, and we assume the attacker knows our rules). The feasible range [low, high] is exactly what
@@ -15,9 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
 
 from tiphub.disclosure.constraints import Relation
 
@@ -138,41 +137,42 @@ def _audit_cluster(
             bounds.append((float(min_cell), None))
     n = len(variables)
 
-    def matrix(
-        rows: list[tuple[dict[int, float], float]],
-    ) -> tuple[csr_matrix | None, np.ndarray | None]:
-        if not rows:
-            return None, None
-        data, ri, ci = [], [], []
-        for i, (coeffs, _) in enumerate(rows):
-            for j, v in coeffs.items():
-                data.append(v)
-                ri.append(i)
-                ci.append(j)
-        return csr_matrix((data, (ri, ci)), shape=(len(rows), n)), np.array([b for _, b in rows])
-
-    a_eq, b_eq = matrix(eq_rows)
-    a_ub, b_ub = matrix(ub_rows)
+    # One HiGHS model per cluster, re-solved warm for each end of each target's interval.
+    model = highspy.Highs()
+    model.setOptionValue("output_flag", False)
+    model.setOptionValue("threads", 1)
+    # Without presolve the simplex tells "unbounded" from "infeasible" (presolve may only say
+    # "unbounded or infeasible", and an infeasible system must never pass as a wide interval).
+    model.setOptionValue("presolve", "off")
+    inf = highspy.kHighsInf
+    model.addVars(
+        n,
+        np.array([lo for lo, _ in bounds], dtype=float),
+        np.array([inf if hi is None else hi for _, hi in bounds], dtype=float),
+    )
+    for rows, is_eq in ((eq_rows, True), (ub_rows, False)):
+        for coeffs, rhs in rows:
+            idx = np.array(list(coeffs), dtype=np.int32)
+            vals = np.array(list(coeffs.values()), dtype=float)
+            model.addRow(rhs if is_eq else -inf, rhs, len(idx), idx, vals)
+    everything = np.arange(n, dtype=np.int32)
     out = {}
     for t in targets:
-        objective = np.zeros(n)
-        objective[col[t]] = 1.0
         ends = []
         for sign in (1.0, -1.0):
-            res = linprog(
-                sign * objective,
-                A_ub=a_ub,
-                b_ub=b_ub,
-                A_eq=a_eq,
-                b_eq=b_eq,
-                bounds=bounds,
-                method="highs",
-            )
-            if res.status == 3:  # unbounded (a secondary cell with no upper limit)
+            objective = np.zeros(n)
+            objective[col[t]] = sign
+            model.changeColsCost(n, everything, objective)
+            model.run()
+            outcome = model.getModelStatus()
+            if outcome == highspy.HighsModelStatus.kUnbounded:
+                # Unbounded above: an "x" cell has no upper limit.
                 ends.append(float("inf") if sign < 0 else float(min_cell))
                 continue
-            if res.status != 0:
-                raise AuditError(f"interval audit failed for cell {t}: {res.message}")
-            ends.append(sign * float(res.fun))
+            if outcome != highspy.HighsModelStatus.kOptimal:
+                raise AuditError(
+                    f"interval audit failed for cell {t}: {model.modelStatusToString(outcome)}"
+                )
+            ends.append(sign * float(model.getInfo().objective_function_value))
         out[t] = Interval(t, ends[0], ends[1])
     return out

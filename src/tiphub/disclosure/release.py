@@ -17,7 +17,7 @@ import pandas as pd
 from tiphub.disclosure.audit import PRIMARY, PUBLISHED, SECONDARY, WITHDRAWN, audit
 from tiphub.disclosure.constraints import TOTAL, build_relations
 from tiphub.disclosure.dp import DPRelease, full_domain, noisy_counts
-from tiphub.disclosure.suppression import Policy, suppress
+from tiphub.disclosure.suppression import Policy, SuppressionResult, suppress
 
 SECONDARY_LABEL = "x"
 
@@ -93,15 +93,24 @@ def protect(
             "required_interval_width": policy.required_width,
             "primary_label": label,
             "secondary_label": SECONDARY_LABEL,
+            "secondary_method": policy.method,
         },
         "method": (
             "differential privacy (OpenDP) then primary suppression of noisy counts"
             if dp is not None
-            else "primary suppression below min_cell; secondary suppression until a linear-"
-            "programming interval audit (scipy HiGHS) shows every suppressed cell's feasible "
-            "range is at least the required width; relations used: totals = sums of parts "
-            "over additive dimensions, parts <= totals over multi-valued ones"
+            else "primary suppression below min_cell; secondary suppression "
+            + (
+                "by mixed-integer optimisation (least cost: cell value, totals and margins "
+                "costliest) so that a linear-programming interval audit (HiGHS) shows every "
+                "suppressed cell's feasible range is at least the required width"
+                if policy.method == "optimal"
+                else "until a linear-programming interval audit (HiGHS) shows every "
+                "suppressed cell's feasible range is at least the required width"
+            )
+            + "; relations used: totals = sums of parts over additive dimensions, parts <= "
+            "totals over multi-valued ones"
         ),
+        "secondary": _secondary_report(result) if dp is None else None,
         "cells": {
             "total": len(status),
             "published": status.count(PUBLISHED),
@@ -128,6 +137,21 @@ def protect(
         "differential_privacy": dp_report,
     }
     return ProtectedCells(table=table, dims=list(dims), report=report)
+
+
+def _secondary_report(result: SuppressionResult) -> dict[str, Any]:
+    """How the secondary cells were chosen: the optimisation's outcome per group of cells."""
+    groups = result.groups
+    return {
+        "method": result.method,
+        "proven_optimal": result.optimal,
+        "greedy_rounds": result.iterations,
+        "groups": len(groups),
+        "groups_unfinished": sum(1 for g in groups if not g.safe),
+        "rounds": sum(g.rounds for g in groups),
+        "inequalities": sum(g.cuts for g in groups),
+        "seconds": round(sum(g.seconds for g in groups), 3),
+    }
 
 
 def _key(cells: pd.DataFrame, i: int, key: list[str]) -> dict[str, Any]:

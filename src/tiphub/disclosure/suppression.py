@@ -3,11 +3,15 @@
 Rules (docs/indicators.md, "Disclosure control"):
 1. Primary: a count 1..T-1 is suppressed and shown as "<T" (UNODC shows "<5"); zeros are real
    zeros (no victim has that combination) and are not listed.
-2. Secondary: while the interval audit finds a primary cell whose feasible range is narrower
-   than the required protection, suppress one more published cell (shown "x") in the relation
-   that pins it: the relation with the fewest hidden cells first, its cheapest cell (smallest
-   value, most detailed) next. More suppression only widens every interval, so cells that pass
-   stay passing and the loop ends.
+2. Secondary, method "optimal" (the default): the cheapest set of further cells (shown "x") that
+   protects every primary cell, found by mixed-integer programming (`optimal.py`); hiding a
+   total or a one-way margin costs far more than hiding detailed cells.
+   Method "greedy" (the earlier heuristic, kept for comparison and as the fallback when the
+   optimisation runs out of time): while the interval audit finds a primary cell whose feasible
+   range is narrower than the required protection, suppress one more published cell in the
+   relation that pins it: the relation with the fewest hidden cells first, its cheapest cell
+   (smallest value, most detailed) next. More suppression only widens every interval, so cells
+   that pass stay passing and the loop ends.
 3. Withdrawal: a primary cell that still fails when every cell of its relations is hidden (a
    structure such as "4 children shown as <5 under a total shown as <5" pins them all to 1) is
    withdrawn from the release altogether, with its relations.
@@ -21,7 +25,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tiphub.disclosure.audit import (
     PRIMARY,
@@ -32,6 +36,9 @@ from tiphub.disclosure.audit import (
     audit,
 )
 from tiphub.disclosure.constraints import Relation
+from tiphub.disclosure.optimal import GroupStats, optimal_suppression
+
+METHODS = ("optimal", "greedy")
 
 
 @dataclass(frozen=True)
@@ -40,10 +47,14 @@ class Policy:
 
     `protection` is the share of the primary band [1, T-1] that must stay possible for every
     suppressed cell: the required interval width is max(1, ceil(protection * (T - 2))).
+    `method` chooses the secondary suppression ("optimal" or "greedy"); `time_limit` (seconds)
+    bounds the optimisation, past which the greedy step completes its best pattern.
     """
 
     min_cell: int = 5
     protection: float = 0.5
+    method: str = "optimal"
+    time_limit: float = 30.0
 
     def __post_init__(self) -> None:
         if self.min_cell < 3:
@@ -53,6 +64,10 @@ class Policy:
             )
         if not 0 <= self.protection <= 1:
             raise ValueError("protection must be between 0 and 1")
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}")
+        if self.time_limit <= 0:
+            raise ValueError("time_limit must be positive")
 
     @property
     def required_width(self) -> int:
@@ -63,7 +78,14 @@ class Policy:
 class SuppressionResult:
     status: list[str]
     intervals: dict[int, Interval]
-    iterations: int
+    iterations: int  # rounds of the greedy loop (0 when the optimisation protected everything)
+    method: str = "greedy"
+    groups: list[GroupStats] = field(default_factory=list)  # the optimisation, per cell group
+
+    @property
+    def optimal(self) -> bool:
+        """Whether every group's pattern is proven cheapest (optimal method, within time)."""
+        return self.method == "optimal" and all(g.optimal for g in self.groups)
 
 
 def suppress(
@@ -82,6 +104,22 @@ def suppress(
             rels_of[c].append(i)
     alive = [True] * len(relations)
     _withdraw_unprotectable(values, status, relations, rels_of, alive, policy, detail)
+    groups: list[GroupStats] = []
+    if policy.method == "optimal":
+        optimised = optimal_suppression(
+            values,
+            status,
+            [r for r, ok in zip(relations, alive, strict=True) if ok],
+            t,
+            policy.required_width,
+            detail,
+            time_limit=policy.time_limit,
+        )
+        status = optimised.status
+        groups = optimised.groups
+        if all(g.safe for g in groups):
+            return SuppressionResult(status, {}, 0, "optimal", groups)
+    # The greedy loop: the whole method, or the completion of an unfinished optimisation.
     failing = sorted(i for i, s in enumerate(status) if s == PRIMARY)
     intervals: dict[int, Interval] = {}
     iterations = 0
@@ -128,7 +166,7 @@ def suppress(
             for ri in rels_of[cell]:
                 alive[ri] = False
         failing = [c for c in failing if status[c] == PRIMARY]
-    return SuppressionResult(status, intervals, iterations)
+    return SuppressionResult(status, intervals, iterations, policy.method, groups)
 
 
 def _withdraw_unprotectable(

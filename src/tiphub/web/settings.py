@@ -75,6 +75,9 @@ MIDDLEWARE = [
     # Serves the collected static files (`tiphub serve` collects them): no CDN, no nginx needed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # 400 for a NUL (or other unstorable character) anywhere in a request, and for an identity
+    # in a query string; before the session middleware, which looks the session cookie up.
+    "tiphub.web.request_checks.RequestChecksMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,7 +87,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "tiphub.web.accounts.middleware.TwoFactorMiddleware",
     # The whole site needs a login; public views opt out with @login_not_required.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "tiphub.web.accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -200,6 +203,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Files served at the site's root by WhiteNoise: /favicon.ico (asked for by browsers and by
+# pages without the layout's icon link, such as API answers opened in a tab).
+WHITENOISE_ROOT = BASE_DIR / "pages" / "root"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -210,6 +216,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["tiphub.web.api.permissions.PolicyPermission"],
     # JSON only: the browsable API's inline scripts would break the strict CSP (docs: /api/docs/).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Parsers that refuse NUL and unpaired surrogates in any key or value (request_checks).
+    "DEFAULT_PARSER_CLASSES": [
+        "tiphub.web.api.parsers.JSONParser",
+        "tiphub.web.api.parsers.FormParser",
+        "tiphub.web.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -70,10 +70,13 @@ class Workflow:
             return request.tracing.state
         return facts.state(request.track)
 
-    def reasons(self, facts: CaseFacts, request: Request) -> list[str]:
-        """Every reason the request is refused (empty when allowed)."""
-        machine = self.machine(request.track)
-        transition = machine.transition(request.transition)
+    def preconditions(self, facts: CaseFacts, request: Request) -> list[str]:
+        """Why the request cannot even be considered: the track's state, the actor's role.
+
+        A form shows these before anything is entered; the guards, which read what the form
+        records, are checked when it is sent (`reasons`).
+        """
+        transition = self.machine(request.track).transition(request.transition)
         state = self.current_state(facts, request)
         reasons: list[str] = []
         if not transition.leaves(state):
@@ -84,6 +87,12 @@ class Workflow:
         if not allowed_roles & request.actor.roles:
             names = ", ".join(sorted(r.value for r in allowed_roles))
             reasons.append(f"'{transition.name}' is done by: {names}")
+        return reasons
+
+    def reasons(self, facts: CaseFacts, request: Request) -> list[str]:
+        """Every reason the request is refused (empty when allowed)."""
+        transition = self.machine(request.track).transition(request.transition)
+        reasons = self.preconditions(facts, request)
         if reasons:
             return reasons  # guards assume a legal source state and a competent actor
         ctx = GuardContext(facts, request, self.profile, transition.target)

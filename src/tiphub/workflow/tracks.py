@@ -20,8 +20,9 @@ CPO, SYS, RC, LR = (
     R.LEGAL_REPRESENTATIVE,
 )
 IO, AO, BID = R.IMMIGRATION_OFFICER, R.ASYLUM_OFFICER, R.BID_PANEL_MEMBER
-#: anyone who works cases in a receiving agency.
-RECIPIENTS = frozenset({FR, CW, SUP, CA, CPO, RC, IO, AO, LR})
+#: anyone who works cases in a receiving agency (a guardianship service answers the referral
+#: that asks it to represent a child).
+RECIPIENTS = frozenset({FR, CW, SUP, CA, CPO, RC, IO, AO, LR, R.GUARDIAN})
 
 
 def _t(

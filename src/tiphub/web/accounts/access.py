@@ -5,7 +5,9 @@ lookup (another agency's record is "not found", and the attempt is audited as `a
 checks the action, decrypts identifying fields only for profiles that reveal them (through the
 registry's `get_record`, which audits the read), audits every other read itself, and masks the
 result by field profile. `search_records` finds records by the registry's blind index (exact
-name, date of birth or document number) and audits the search without its terms.
+name, date of birth or document number) and audits the search without its terms;
+`prepare_search` turns typed terms into a search that holds no identifying value (so a page can
+keep it in the session and paginate without putting an identity in a web address).
 """
 
 from __future__ import annotations
@@ -146,15 +148,30 @@ def page_of_records(
     return page
 
 
+#: Request parameters that would carry an identity (the dictionary's L-ID and L-SC fields, and
+#: the full `name` of a search). They are never accepted in a web address (privacy-requirements
+#: A6.6: addresses end up in browser history, proxies and access logs): identity searches are
+#: POSTed, and a query string holding one of these names is refused with a 400.
+IDENTITY_PARAMETERS = frozenset({"name", *protected_fields()})
+
+
+def identity_parameters(query: Any) -> list[str]:
+    """The identity parameters present in a query string (a QueryDict or mapping), sorted."""
+    return sorted(IDENTITY_PARAMETERS.intersection(query))
+
+
 @dataclass
 class SearchTerms:
-    """What a user may search by: the agency's own ids (clear) and identifiers (blind index)."""
+    """What a user may search by: clear filters (the agency's own id, the year of
+    identification, the agency) and identifiers (exact, through the blind index)."""
 
     record_id: str = ""
     name: str = ""
     family_name: str = ""
     date_of_birth: date | None = None
     document_number: str = ""
+    year: int | None = None
+    agency: str = ""
 
     @property
     def identifying(self) -> bool:
@@ -162,31 +179,94 @@ class SearchTerms:
 
     @property
     def empty(self) -> bool:
-        return not (self.record_id or self.identifying)
+        return not self.used()
 
     def used(self) -> list[str]:
         """Which kinds of term were used (for the audit event: never the terms themselves)."""
-        return [
-            k
-            for k in ("record_id", "name", "family_name", "date_of_birth", "document_number")
-            if getattr(self, k)
-        ]
+        return [k for k in SEARCH_KINDS if getattr(self, k) not in ("", None)]
 
 
-def search_records(user: Any, terms: SearchTerms, *, via: str) -> Any:
-    """Records in the user's scope matching the terms (exact, through the blind index)."""
-    records = policy.visible_records(user)
-    if terms.empty:
-        return records
-    if terms.identifying and not policy.can(user, "record.search"):
-        policy.audit_denial(user, "record.search")
-        return records.none()
-    if terms.record_id:
-        records = records.filter(record_id=terms.record_id.strip())
+SEARCH_KINDS = (
+    "record_id",
+    "name",
+    "family_name",
+    "date_of_birth",
+    "document_number",
+    "year",
+    "agency",
+)
+
+
+@dataclass(frozen=True)
+class PreparedSearch:
+    """A search ready to run that holds no identifying value, so it may be kept in a session.
+
+    Identifiers are replaced by the registry's blind-index filter (keyed HMAC tokens: the same
+    values the records table already holds, useless without the key file); the clear filters
+    are kept as they are. `used` names the kinds of term, for the audit log.
+    """
+
+    record_id: str = ""
+    year: int | None = None
+    agency: str = ""
+    identity: dict[str, Any] | None = None
+    used: tuple[str, ...] = ()
+
+    @property
+    def identifying(self) -> bool:
+        return self.identity is not None
+
+    @property
+    def empty(self) -> bool:
+        return not self.used
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON-ready form (for a session)."""
+        return {
+            "record_id": self.record_id,
+            "year": self.year,
+            "agency": self.agency,
+            "identity": self.identity,
+            "used": list(self.used),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> PreparedSearch:
+        return cls(
+            record_id=str(data.get("record_id") or ""),
+            year=data.get("year"),
+            agency=str(data.get("agency") or ""),
+            identity=data.get("identity"),
+            used=tuple(data.get("used") or ()),
+        )
+
+
+def _q_to_data(q: Q) -> dict[str, Any]:
+    children: list[Any] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_q_to_data(child))
+        else:
+            lookup, value = child  # type: ignore[misc]
+            children.append([lookup, value])
+    return {"connector": q.connector, "negated": q.negated, "children": children}
+
+
+def _q_from_data(data: dict[str, Any]) -> Q:
+    children = [
+        _q_from_data(child) if isinstance(child, dict) else (child[0], child[1])
+        for child in data["children"]
+    ]
+    return Q(*children, _connector=data["connector"], _negated=bool(data["negated"]))
+
+
+def prepare_search(terms: SearchTerms) -> PreparedSearch:
+    """Turn typed terms into a `PreparedSearch`: the identifiers become blind-index tokens."""
+    identity = None
     if terms.identifying:
         from tiphub.web.registry.services import blind_index_filter
 
-        records = records.filter(
+        identity = _q_to_data(
             blind_index_filter(
                 full_name=terms.name or None,
                 family_name=terms.family_name or None,
@@ -194,7 +274,44 @@ def search_records(user: Any, terms: SearchTerms, *, via: str) -> Any:
                 document_number=terms.document_number or None,
             )
         )
-    _audit(user, "record.search", details={"via": via, "terms": terms.used()})
+    return PreparedSearch(
+        record_id=terms.record_id.strip(),
+        year=terms.year,
+        agency=terms.agency.strip(),
+        identity=identity,
+        used=tuple(terms.used()),
+    )
+
+
+def search_records(
+    user: Any, search: SearchTerms | PreparedSearch, *, via: str, page: int | None = None
+) -> Any:
+    """Records in the user's scope matching the search (identifiers exact, by blind index).
+
+    Every search with a term is audited as `record.search` with the kinds of term used (and
+    the page shown, when given), never the terms. An identity search by a role without
+    `record.search` finds nothing and is audited as a denial.
+    """
+    if isinstance(search, SearchTerms):
+        search = prepare_search(search)
+    records = policy.visible_records(user)
+    if search.empty:
+        return records
+    if search.identifying and not policy.can(user, "record.search"):
+        policy.audit_denial(user, "record.search")
+        return records.none()
+    if search.record_id:
+        records = records.filter(record_id=search.record_id)
+    if search.year is not None:
+        records = records.filter(year=search.year)
+    if search.agency:
+        records = records.filter(agency__code=search.agency)
+    if search.identity is not None:
+        records = records.filter(_q_from_data(search.identity))
+    details: dict[str, Any] = {"via": via, "terms": list(search.used)}
+    if page is not None:
+        details["page"] = page
+    _audit(user, "record.search", details=details)
     return records
 
 

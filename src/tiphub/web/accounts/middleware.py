@@ -1,16 +1,21 @@
-"""Request-time guards: session timeouts, enforced two-factor, and no caching of pages.
+"""Request-time guards: session timeouts, enforced two-factor, login, and no caching of pages.
 
 Order in settings.MIDDLEWARE: after AuthenticationMiddleware and django_otp's OTPMiddleware, and
-before LoginRequiredMiddleware (which then sends a timed-out user to the login page).
+before `LoginRequiredMiddleware` (which then sends a timed-out user to the login page, saying
+why).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth import middleware as auth_middleware
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
@@ -37,6 +42,42 @@ class SessionTimeoutMiddleware:
                 auth.logout(request)
                 request.tiphub_session_expired = reason  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's, sending the user to the login page in a way that works for every request.
+
+    - A session that just timed out says so: `?expired=idle|absolute` shows "your session
+      ended" on the login page (the reason would be lost across Django's plain redirect).
+    - htmx requests get `HX-Redirect`, so the login page replaces the whole page rather than
+      being swapped into a fragment of it.
+    - `next` is the page the user was on: the address of a GET, or for htmx the page that sent
+      it; a POST's address is not a page to come back to (it answers only POST), so none.
+    """
+
+    # (the stubs say HttpResponseRedirect; htmx gets a plain response carrying HX-Redirect)
+    def handle_no_permission(  # type: ignore[override]
+        self, request: HttpRequest, view_func: Any
+    ) -> HttpResponse:
+        login_url = resolve_url(self.get_login_url(view_func))
+        query: dict[str, str] = {}
+        htmx = request.headers.get("HX-Request") == "true"
+        if htmx and (current := request.headers.get("HX-Current-URL")):
+            parts = urlsplit(current)
+            if parts.netloc in {"", request.get_host()}:
+                query[self.get_redirect_field_name(view_func)] = parts.path + (
+                    f"?{parts.query}" if parts.query else ""
+                )
+        elif not htmx and request.method in {"GET", "HEAD"}:
+            query[self.get_redirect_field_name(view_func)] = request.get_full_path()
+        if reason := getattr(request, "tiphub_session_expired", None):
+            query["expired"] = str(reason)
+        target = f"{login_url}?{urlencode(query)}" if query else login_url
+        if htmx:
+            response = HttpResponse(status=200)
+            response["HX-Redirect"] = target
+            return response
+        return HttpResponseRedirect(target)
 
 
 #: Paths a user who still owes a second factor may reach.

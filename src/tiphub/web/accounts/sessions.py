@@ -1,7 +1,8 @@
 """Session lifetimes and ending sessions: idle and absolute timeouts, kill on disable.
 
 Idle: `SESSION_COOKIE_AGE` seconds without a request (measured from the last time the idle clock
-moved; it moves at most once a minute, see `SEEN_RESOLUTION`). Absolute:
+moved; it moves at most once a minute, or a quarter of the idle limit when that is shorter, see
+`seen_resolution()`). Absolute:
 `TIPHUB_SESSION_ABSOLUTE_SECONDS` after the password was entered, however active the user was.
 Both are checked by `SessionTimeoutMiddleware` from timestamps kept in the session itself, so they
 hold with any session backend; the database backend's own expiry (renewed whenever the clock
@@ -24,6 +25,12 @@ SEEN_AT = "tiphub_seen_at"
 SEEN_RESOLUTION = 60
 
 
+def seen_resolution() -> float:
+    """How often the idle clock moves: `SEEN_RESOLUTION`, but at most a quarter of the idle limit,
+    so that a short limit (a strict deployment's) never logs out a user who is active."""
+    return min(float(SEEN_RESOLUTION), settings.SESSION_COOKIE_AGE / 4)
+
+
 def now() -> float:
     """Seconds since the epoch (a function, so tests can move the clock)."""
     return time.time()
@@ -43,6 +50,22 @@ def start(request: HttpRequest, user: AbstractBaseUser) -> None:
         )
 
 
+def renew(request: HttpRequest) -> None:
+    """Give an authenticated session a new id and keep the record of it (ASVS 7.2.4).
+
+    Called when the second factor is verified: the session gains rights, so an id that may have
+    been seen before (while only the password was given) must stop working. The stamps are kept:
+    the absolute lifetime still runs from the password.
+    """
+    from tiphub.web.accounts.models import UserSession
+
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    new_key = request.session.session_key
+    if old_key and new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
 def expired_reason(request: HttpRequest) -> str | None:
     """'idle' or 'absolute' when the session has run out, else None (and mark it seen)."""
     session = request.session
@@ -54,7 +77,7 @@ def expired_reason(request: HttpRequest) -> str | None:
         return "absolute"
     if current - float(seen_at) > settings.SESSION_COOKIE_AGE:
         return "idle"
-    if current - float(seen_at) >= SEEN_RESOLUTION:
+    if current - float(seen_at) >= seen_resolution():
         session[SEEN_AT] = current  # modifies the session: Django saves it, renewing its expiry
     return None
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tiphub.web.accounts import sessions
 from tiphub.web.accounts.forms import LoginForm, TokenForm
 
 
@@ -67,6 +68,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            sessions.renew(request)  # more rights, new session id
             _audit(request, "auth.second_factor", outcome="ok", enrolled=confirmed is None)
             messages.success(request, _("Two-factor verification complete."))
             return HttpResponseRedirect(_safe_next(request))

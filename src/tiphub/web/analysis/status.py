@@ -12,6 +12,12 @@ from django.utils.translation import gettext_lazy
 
 from tiphub.web.pages.stages import StageStatus, package_has_code, register_status
 
+INTERVAL_NAMES = {
+    "wald": gettext_lazy("Wald"),
+    "profile": gettext_lazy("profile-likelihood"),
+    "bootstrap": gettext_lazy("BCa bootstrap"),
+}
+
 
 def linkage_status() -> StageStatus:
     from tiphub.web.analysis.models import LinkageRun
@@ -28,12 +34,12 @@ def linkage_status() -> StageStatus:
         )
     return StageStatus(
         installed,
-        _("Last run %(when)s (%(mode)s).")
+        _("Last run %(when)s, %(mode)s.")
         % {"when": f"{latest.created_at:%Y-%m-%d}", "mode": latest.get_mode_display()},
         "linkage:index",
         available=True,
         permission="linkage.run",
-        figures=_("%(records)s records from %(lists)d agencies -> %(persons)s unique persons.")
+        figures=_("%(records)s records from %(lists)d agencies → %(persons)s unique persons.")
         % {
             "records": f"{latest.records:,}",
             "lists": len(latest.agencies),
@@ -56,24 +62,28 @@ def estimation_status() -> StageStatus:
             permission="estimation.run",
         )
     high = "–" if latest.ci_high is None else f"{latest.ci_high:,.0f}"
+    figures = _(
+        "%(observed)s persons identified; estimated total %(total)s "
+        "(%(level)s %(method)s interval %(low)s to %(high)s)."
+    ) % {
+        "observed": f"{latest.observed:,}",
+        "total": f"{latest.total:,.0f}",
+        "level": f"{latest.ci_level:.0%}",
+        "method": INTERVAL_NAMES.get(latest.ci_method, latest.ci_method),
+        "low": f"{latest.ci_low:,.0f}",
+        "high": high,
+    }
+    if latest.by:
+        figures += " " + _("All strata pooled; by %(by)s on its page.") % {
+            "by": ", ".join(latest.by)
+        }
     return StageStatus(
         installed,
         _("Last estimate %(when)s.") % {"when": f"{latest.created_at:%Y-%m-%d}"},
         "estimation:index",
         available=True,
         permission="estimation.run",
-        figures=_(
-            "%(observed)s persons observed; estimated total %(total)s "
-            "(%(level)s %(method)s interval %(low)s to %(high)s)."
-        )
-        % {
-            "observed": f"{latest.observed:,}",
-            "total": f"{latest.total:,.0f}",
-            "level": f"{latest.ci_level:.0%}",
-            "method": latest.ci_method,
-            "low": f"{latest.ci_low:,.0f}",
-            "high": high,
-        },
+        figures=figures,
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from tiphub.web.accounts.access import LIST_FIELDS
+from tiphub.web.accounts.access import LIST_FIELDS, SearchTerms
 from tiphub.web.registry.models import Agency, Submission, VictimRecord
 
 
@@ -25,6 +25,56 @@ class RecordSummarySerializer(serializers.ModelSerializer[VictimRecord]):
     class Meta:
         model = VictimRecord
         fields = ("id", "url", "agency", *LIST_FIELDS)
+
+
+class RecordSearchSerializer(serializers.Serializer[dict[str, Any]]):
+    """The body of `POST /api/v1/records/search/`: at least one term; all given must match."""
+
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Full name, exact."
+    )
+    family_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Family name, exact."
+    )
+    date_of_birth = serializers.DateField(
+        required=False, allow_null=True, help_text="Date of birth (YYYY-MM-DD)."
+    )
+    document_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Document number, exact."
+    )
+    record_id = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Agency record id."
+    )
+    page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=1_000_000)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        terms = ("name", "family_name", "date_of_birth", "document_number", "record_id")
+        if not any(attrs.get(name) for name in terms):
+            raise serializers.ValidationError(
+                "Give at least one of name, family_name, date_of_birth, document_number, record_id."
+            )
+        return attrs
+
+    def terms(self) -> SearchTerms:
+        data = self.validated_data
+        return SearchTerms(
+            record_id=(data.get("record_id") or "").strip(),
+            name=(data.get("name") or "").strip(),
+            family_name=(data.get("family_name") or "").strip(),
+            date_of_birth=data.get("date_of_birth"),
+            document_number=(data.get("document_number") or "").strip(),
+        )
+
+
+class RecordSearchResultSerializer(serializers.Serializer[dict[str, Any]]):
+    """One page of a search: POST the same body with `page` = `next_page` for the next."""
+
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    num_pages = serializers.IntegerField()
+    next_page = serializers.IntegerField(allow_null=True)
+    previous_page = serializers.IntegerField(allow_null=True)
+    results = RecordSummarySerializer(many=True)
 
 
 class RecordDetailSerializer(serializers.Serializer[dict[str, Any]]):

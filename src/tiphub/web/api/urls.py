@@ -19,6 +19,7 @@ def api_path(route: str, view: Any, name: str) -> URLPattern:
 
 urlpatterns = [
     api_path("records/", views.RecordList, "record-list"),
+    api_path("records/search/", views.RecordSearch, "record-search"),
     api_path("records/export/", views.RecordExport, "record-export"),
     api_path("records/<int:pk>/", views.RecordDetail, "record-detail"),
     api_path("submissions/", views.SubmissionList, "submission-list"),

@@ -12,42 +12,44 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from tiphub.web.accounts import access, policy
 from tiphub.web.api import serializers as s
+from tiphub.web.api.parsers import MultiPartParser
 from tiphub.web.pages.statistics import record_counts
 from tiphub.web.pages.views.audit_log import FILTERS as AUDIT_FILTERS
 from tiphub.web.pages.views.audit_log import filtered_events
 from tiphub.web.pages.views.submissions import UploadForm, import_upload
 from tiphub.web.registry.models import Submission
 
-_SEARCH_PARAMS = [
+_FILTER_PARAMS = [
     OpenApiParameter("record_id", str, description="The agency's own record id (exact)."),
-    OpenApiParameter("name", str, description="Full name, exact (keyed blind index)."),
-    OpenApiParameter("family_name", str, description="Family name, exact (blind index)."),
-    OpenApiParameter("date_of_birth", OpenApiTypes.DATE, description="Date of birth (exact)."),
-    OpenApiParameter("document_number", str, description="Document number (exact)."),
+    OpenApiParameter("year", int, description="Year of identification."),
+    OpenApiParameter("agency", str, description="Agency code (within your scope)."),
 ]
+_NO_IDENTITY_IN_ADDRESS = (
+    "Identity terms (name, family_name, date_of_birth, document_number, ...) are refused in the "
+    "query string with a 400: POST them to /api/v1/records/search/."
+)
 
 
-def _search_terms(request: Request) -> access.SearchTerms:
+def _filters(request: Request) -> access.SearchTerms:
+    """The non-identifying filters of the records list (identity terms never get this far:
+    `tiphub.web.request_checks` refuses them in any query string)."""
     params = request.query_params
-    dob = None
-    if raw := params.get("date_of_birth", "").strip():
-        try:
-            dob = date.fromisoformat(raw)
-        except ValueError:
-            raise ValidationError({"date_of_birth": "Use YYYY-MM-DD."}) from None
+    year = None
+    if raw := params.get("year", "").strip():
+        if not raw.isdigit() or not 1900 <= int(raw) <= 2100:
+            raise ValidationError({"year": "A year between 1900 and 2100."})
+        year = int(raw)
     return access.SearchTerms(
         record_id=params.get("record_id", "").strip()[:100],
-        name=params.get("name", "").strip()[:200],
-        family_name=params.get("family_name", "").strip()[:200],
-        date_of_birth=dob,
-        document_number=params.get("document_number", "").strip()[:100],
+        year=year,
+        agency=params.get("agency", "").strip()[:32],
     )
 
 
@@ -68,7 +70,7 @@ class RecordPagination(PageNumberPagination):
         return list(self.page)
 
 
-@extend_schema(parameters=_SEARCH_PARAMS)
+@extend_schema(parameters=_FILTER_PARAMS, description=_NO_IDENTITY_IN_ADDRESS)
 class RecordList(generics.ListAPIView[Any]):
     """Victim records in your scope, by agency and agency record id; no identifying field."""
 
@@ -77,8 +79,52 @@ class RecordList(generics.ListAPIView[Any]):
     pagination_class = RecordPagination
 
     def get_queryset(self) -> Any:
-        terms = _search_terms(self.request)
-        return access.search_records(self.request.user, terms, via="api")
+        page = self.request.query_params.get("page", "1")
+        return access.search_records(
+            self.request.user,
+            _filters(self.request),
+            via="api",
+            page=int(page) if page.isdigit() else None,
+        )
+
+
+class RecordSearch(APIView):
+    """Search records by identifiers (exact, through the keyed blind index), in the body.
+
+    Names, dates of birth and document numbers travel only in the body of this POST, never in
+    an address. The answer is one page of the list's rows (no identifying field); ask for
+    another with `page`. Audited as `record.search` with the kinds of term used, never the terms.
+    """
+
+    policy_action = "record.list"
+
+    @extend_schema(request=s.RecordSearchSerializer, responses=s.RecordSearchResultSerializer)
+    def post(self, request: Request) -> Response:
+        form = s.RecordSearchSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        terms = form.terms()
+        if terms.identifying:
+            policy.require(request.user, "record.search", purpose="api")
+        number = form.validated_data["page"]
+        records = access.search_records(request.user, terms, via="api", page=number)
+        size = api_settings.PAGE_SIZE or 50
+        try:
+            page = access.page_of_records(records, number, size, strict=True)
+        except InvalidPage as exc:
+            raise NotFound(f"Invalid page: {exc}") from None
+        rows = s.RecordSummarySerializer(
+            list(page.object_list), many=True, context={"request": request}
+        )
+        return Response(
+            {
+                "count": page.paginator.count,
+                "page": page.number,
+                "num_pages": page.paginator.num_pages,
+                "next_page": page.next_page_number() if page.has_next() else None,
+                "previous_page": page.previous_page_number() if page.has_previous() else None,
+                "results": rows.data,
+            }
+        )
 
 
 class RecordDetail(APIView):
@@ -198,15 +244,24 @@ class AuditEventList(generics.ListAPIView[Any]):
     policy_action = "audit.view"
     serializer_class = s.AuditEventSerializer
 
+    def _params(self) -> dict[str, str]:
+        return {n: self.request.query_params.get(n, "").strip()[:64] for n in AUDIT_FILTERS}
+
     def get_queryset(self) -> Any:
-        params = {n: self.request.query_params.get(n, "").strip()[:64] for n in AUDIT_FILTERS}
-        return filtered_events(params)
+        return filtered_events(self._params())
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The events; reading them is itself audited (`audit.read`, A5.3), with the filters
+        used (names only) and the page, as the page does."""
         from tiphub.web.audit.services import record_event
 
         response = super().list(request, *args, **kwargs)
-        record_event(request.user, "audit.read", details={"via": "api"})
+        shown = getattr(self.paginator, "page", None)
+        page = shown.number if shown is not None else 1
+        used = sorted(name for name, value in self._params().items() if value)
+        record_event(
+            request.user, "audit.read", details={"via": "api", "filters": used, "page": page}
+        )
         return response
 
 

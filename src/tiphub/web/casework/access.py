@@ -25,6 +25,8 @@ from tiphub.web.casework import models as m
 from tiphub.web.casework.sealing import unseal
 
 LIVE_REFERRAL = ("sent", "accepted")
+#: the cases of children: a person under 18 or presumed to be one (CETS 197 art. 10(3)).
+CHILD_CASES = Q(presumed_child=True) | Q(age__lt=18)
 
 
 @cache
@@ -34,10 +36,15 @@ def view_profiles() -> dict[str, Any]:
     return data
 
 
+def children_only(role: Any) -> bool:
+    """Roles that reach only children's cases (`children_only` in the view profiles)."""
+    return role is not None and role.code in view_profiles().get("children_only", ())
+
+
 def owns(user: Any, case: m.Case) -> bool:
     """The case belongs to the user's agency (or the user's role is national)."""
     role = policy.role_of(user)
-    if role is None:
+    if role is None or (children_only(role) and not case.is_child):
         return False
     if role.scope == "national":
         return True
@@ -47,7 +54,7 @@ def owns(user: Any, case: m.Case) -> bool:
 def shared_purposes(user: Any, case: m.Case) -> list[str]:
     """View profiles of live referrals of `case` to the user's agency."""
     agency_id = policy.agency_id_of(user)
-    if agency_id is None:
+    if agency_id is None or (children_only(policy.role_of(user)) and not case.is_child):
         return []
     return list(
         case.referrals.filter(to_agency_id=agency_id, status__in=LIVE_REFERRAL).values_list(
@@ -62,6 +69,8 @@ def visible_cases(user: Any) -> QuerySet[m.Case]:
     role = policy.role_of(user)
     if role is None or "case.list" not in role.permissions:
         return cases.none()
+    if children_only(role):
+        cases = cases.filter(CHILD_CASES)
     if role.scope == "national":
         return cases
     agency_id = policy.agency_id_of(user)

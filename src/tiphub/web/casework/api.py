@@ -129,7 +129,7 @@ def _case_body(view: access.CaseView) -> dict[str, Any]:
     return body
 
 
-def _opened(request: Request, pk: int) -> access.CaseView:
+def opened_case(request: Request, pk: int) -> access.CaseView:
     """The case through the user's view profile (audited), or 404 (audited as a denial)."""
     try:
         return access.open_case(request.user, pk, via="api")
@@ -143,7 +143,7 @@ class CaseDetail(APIView):
     policy_action = "case.view"
 
     def get(self, request: Request, pk: int) -> Response:
-        view = _opened(request, pk)
+        view = opened_case(request, pk)
         return Response(_case_body(view))
 
 
@@ -154,7 +154,7 @@ class CaseTransition(APIView):
     policy_action = "case.transition"
 
     def get(self, request: Request, pk: int) -> Response:
-        view = _opened(request, pk)
+        view = opened_case(request, pk)
         actor = services.actor_of(request.user)
         facts = services.facts_of(view.case)
         engine = services.workflow()
@@ -170,7 +170,7 @@ class CaseTransition(APIView):
 
     @extend_schema(request=TransitionRequestSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        view = _opened(request, pk)
+        view = opened_case(request, pk)
         given = TransitionRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data

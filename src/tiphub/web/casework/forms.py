@@ -31,23 +31,15 @@ def _choices(name: str) -> list[tuple[str, str]]:
     return [("", "—"), *((c.code, c.label()) for c in code_list(name))]
 
 
-class ScreeningForm(forms.Form):
-    """First contact: screening indicators, the minimum profile, optional identity."""
+class CaseProfileForm(forms.Form):
+    """What a case records of the person besides the screening: urgent needs, the minimum
+    profile (statistical) and, optionally, the identity and the account (kept encrypted)."""
 
-    indicators = forms.MultipleChoiceField(
-        label=_("Indicators observed"),
-        choices=INDICATORS,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_("One indicator is enough for presumed-victim status (no corroboration)."),
-    )
     urgent_needs = forms.MultipleChoiceField(
         label=_("Urgent needs"), choices=URGENT_NEEDS, widget=forms.CheckboxSelectMultiple,
         required=False,
     )  # fmt: skip
     gender = forms.ChoiceField(label=_("Gender"), choices=(), required=False)
-    age = forms.IntegerField(label=_("Age (years)"), min_value=0, max_value=120, required=False)
-    presumed_child = forms.BooleanField(label=_("May be a child (age uncertain)"), required=False)
     unaccompanied = forms.BooleanField(label=_("Unaccompanied or separated"), required=False)
     citizenship = forms.CharField(label=_("Nationality (ISO3)"), max_length=3, required=False)
     exploitation_types = forms.ChoiceField(
@@ -70,6 +62,44 @@ class ScreeningForm(forms.Form):
 
     def clean_citizenship(self) -> str:
         return str(self.cleaned_data.get("citizenship") or "").upper()
+
+    def profile_fields(self) -> dict[str, object]:
+        data = self.cleaned_data
+        names = ("gender", "unaccompanied", "citizenship", "exploitation_types")
+        return {name: data[name] for name in names}
+
+    def identity(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {
+            "given_name": data["given_name"],
+            "family_name": data["family_name"],
+            "date_of_birth": data["date_of_birth"].isoformat() if data["date_of_birth"] else "",
+        }
+
+
+class ScreeningForm(CaseProfileForm):
+    """First contact: screening indicators, the minimum profile, optional identity."""
+
+    indicators = forms.MultipleChoiceField(
+        label=_("Indicators observed"),
+        choices=INDICATORS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("One indicator is enough for presumed-victim status (no corroboration)."),
+    )
+    age = forms.IntegerField(label=_("Age (years)"), min_value=0, max_value=120, required=False)
+    presumed_child = forms.BooleanField(label=_("May be a child (age uncertain)"), required=False)
+
+    field_order = (
+        "indicators", "urgent_needs", "gender", "age", "presumed_child", "unaccompanied",
+        "citizenship", "exploitation_types", "given_name", "family_name", "date_of_birth",
+        "narrative",
+    )  # fmt: skip
+
+    def profile_fields(self) -> dict[str, object]:
+        data = self.cleaned_data
+        child = data["presumed_child"] or (data["age"] is not None and data["age"] < 18)
+        return {**super().profile_fields(), "age": data["age"], "presumed_child": child}
 
 
 class TransitionForm(forms.Form):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, wraps
 from itertools import pairwise
@@ -367,11 +367,14 @@ def screening_outcome(result: Any) -> ScreeningOutcome:
     )
 
 
-def open_case_from_screening(user: Any, outcome: Any, **kwargs: Any) -> m.Case:
+def open_case_from_screening(
+    user: Any, outcome: Any, *, urgent_needs: Iterable[str] = (), **kwargs: Any
+) -> m.Case:
     """Open a case from a screening: a `tiphub.screening` result, or anything with
-    `presumed_victim` and `indicators`; a presumed-victim outcome presumes at once."""
+    `presumed_victim` and `indicators`; a presumed-victim outcome presumes at once.
+    `urgent_needs` are what the screener noted besides the indicators (accommodation...)."""
     if hasattr(outcome, "outcomes"):
-        screening = screening_outcome(outcome)
+        screening = replace(screening_outcome(outcome), urgent_needs=tuple(urgent_needs))
         person = outcome.person
         fields = kwargs.setdefault("profile_fields", {})
         if person.age is not None:
@@ -382,7 +385,7 @@ def open_case_from_screening(user: Any, outcome: Any, **kwargs: Any) -> m.Case:
         screening = ScreeningOutcome(
             presumed_victim=bool(outcome.presumed_victim),
             indicators=tuple(str(i) for i in outcome.indicators),
-            urgent_needs=tuple(getattr(outcome, "urgent_needs", ()) or ()),
+            urgent_needs=tuple(urgent_needs or getattr(outcome, "urgent_needs", ()) or ()),
         )
         kwargs.setdefault("profile_fields", {})
     return open_case(user, screening=screening, **kwargs)
@@ -828,6 +831,7 @@ def record_risk_assessment(
     receiving_agency_confirmed: bool = False,
 ) -> m.ReturnRiskAssessment:
     _require(user, "case.edit", case, shared_ok=True)
+    _require_section(user, case, "return")
     at = now()
     assessment = m.ReturnRiskAssessment.objects.create(
         case=case,
@@ -847,6 +851,7 @@ def record_risk_assessment(
 @command
 def update_return_plan(user: Any, case: m.Case, **fields: Any) -> m.ReturnPlan:
     _require(user, "case.edit", case, shared_ok=True)
+    _require_section(user, case, "return")
     plan, _ = m.ReturnPlan.objects.get_or_create(case=case)
     for name, value in fields.items():
         if name not in {f.name for f in m.ReturnPlan._meta.fields} - {"id", "case"}:
@@ -871,6 +876,7 @@ def appoint_guardian(
 ) -> m.GuardianAppointment:
     """Record the appointment and make the `appoint_guardian` transition (its guards apply)."""
     _require(user, "case.edit", case, shared_ok=True)
+    _require_section(user, case, "child")
     appointment = case.guardians.filter(appointed_at__isnull=True).order_by("-requested_at").first()
     if appointment is None:
         raise CaseworkError("no guardian has been requested for this case")
@@ -906,6 +912,7 @@ def record_best_interests(
     if kind not in {"BIA", "BID"}:
         raise CaseworkError("kind is BIA or BID")
     _require(user, "case.transition", case, shared_ok=True)
+    _require_section(user, case, "child")
     record = m.BestInterests.objects.create(
         case=case,
         kind=kind,
@@ -938,6 +945,7 @@ def record_permit(
     issuing_authority: str = "",
 ) -> m.ResidencePermit:
     _require(user, "case.edit", case, shared_ok=True)
+    _require_section(user, case, "immigration")
     permit = m.ResidencePermit.objects.create(
         case=case,
         permit_type=permit_type,
@@ -949,6 +957,151 @@ def record_permit(
     )
     _changed(user, case, ["permit"], "immigration", permit=permit.pk, type=permit_type)
     return permit
+
+
+# --- the forms' commands: a record and the transition it carries, all or nothing -------------
+
+#: permit types applied for through an immigration-track transition; the others (a recovery
+#: period document, "other") are recorded without one.
+PERMIT_APPLICATIONS = {
+    "personal_situation": "apply_personal",
+    "cooperation": "apply_cooperation",
+    "asylum": "apply_asylum",
+}
+#: return states from which recording a new risk assessment (re)opens the assessment step.
+ASSESS_RISK_FROM = frozenset(wf.MACHINES[Track.RETURN].transition("assess_risk").sources)
+
+
+def preconditions(user: Any, case: m.Case, track: str, name: str) -> list[str]:
+    """Why `user` cannot make `name` now whatever a form would record (state, role): what a
+    form page says before anything is entered. Guards are checked when the form is sent."""
+    request = wf.Request(Track(track), name, actor_of(user), now())
+    return workflow().preconditions(facts_of(case), request)
+
+
+@command
+def apply_for_permit(
+    user: Any,
+    case: m.Case,
+    *,
+    permit_type: str,
+    issuing_authority: str = "",
+    reason: str = "",
+) -> m.ResidencePermit:
+    """Apply for a residence permit: the record and, for the personal-situation, cooperation
+    and asylum routes, the immigration track's `apply_*` transition (roles and guards apply)."""
+    permit = record_permit(
+        user, case, permit_type=permit_type, status="applied", issuing_authority=issuing_authority
+    )
+    transition = PERMIT_APPLICATIONS.get(permit_type)
+    if transition is not None:
+        apply_transition(user, case, "immigration", transition, reason=reason)
+    return permit
+
+
+@command
+def decide_permit(
+    user: Any,
+    case: m.Case,
+    permit: m.ResidencePermit,
+    *,
+    granted: bool,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    issuing_authority: str = "",
+    reason: str = "",
+) -> m.ResidencePermit:
+    """Grant or refuse an application (`grant` / `refuse` on the immigration track for the
+    routes applied for through it): immigration or asylum officers decide."""
+    _require(user, "case.transition", case, shared_ok=True)
+    _require_section(user, case, "immigration")
+    if permit.case_id != case.pk or permit.status != "applied":
+        raise CaseworkError("only a pending application of this case is decided")
+    if granted and (valid_until is None or (valid_from and valid_until < valid_from)):
+        raise CaseworkError("a granted permit needs its validity (until, not before from)")
+    permit.status = "granted" if granted else "refused"
+    permit.valid_from = valid_from if granted else None
+    permit.valid_until = valid_until if granted else None
+    permit.issuing_authority = issuing_authority or permit.issuing_authority
+    permit.save()
+    _changed(user, case, ["permit"], "immigration", permit=permit.pk, status=permit.status)
+    if permit.permit_type in PERMIT_APPLICATIONS:
+        name = "grant" if granted else "refuse"
+        apply_transition(user, case, "immigration", name, reason=reason)
+    return permit
+
+
+@command
+def renew_permit(
+    user: Any, case: m.Case, permit: m.ResidencePermit, *, valid_until: date, reason: str = ""
+) -> m.ResidencePermit:
+    """Renew a granted permit (`renew` on the immigration track): a new expiry, counted."""
+    _require(user, "case.transition", case, shared_ok=True)
+    _require_section(user, case, "immigration")
+    if permit.case_id != case.pk or permit.status != "granted":
+        raise CaseworkError("only a granted permit of this case is renewed")
+    if permit.valid_until is not None and valid_until <= permit.valid_until:
+        raise CaseworkError(f"a renewal runs beyond the current expiry ({permit.valid_until})")
+    permit.valid_until = valid_until
+    permit.renewals += 1
+    permit.save(update_fields=["valid_until", "renewals"])
+    _changed(user, case, ["permit"], "immigration", permit=permit.pk, renewals=permit.renewals)
+    if permit.permit_type in PERMIT_APPLICATIONS:
+        apply_transition(user, case, "immigration", "renew", reason=reason)
+    return permit
+
+
+@command
+def assess_return_risk(
+    user: Any,
+    case: m.Case,
+    *,
+    destination: str,
+    risks: dict[str, str],
+    result: str,
+    mitigation: str = "",
+    receiving_agency_confirmed: bool = False,
+    then: str = "",
+    reason: str = "",
+) -> m.ReturnRiskAssessment:
+    """A return risk assessment: the return track moves to its assessment step when it can,
+    the assessment is recorded, and `then` ("clear" or "block") is decided on it at once."""
+    if then not in {"", "clear", "block"}:
+        raise CaseworkError("after an assessment the return is cleared or blocked")
+    if case.return_state in ASSESS_RISK_FROM:
+        apply_transition(user, case, "return", "assess_risk")
+        case.refresh_from_db()
+    assessment = record_risk_assessment(
+        user,
+        case,
+        destination=destination,
+        risks=risks,
+        result=result,
+        mitigation=mitigation,
+        receiving_agency_confirmed=receiving_agency_confirmed,
+    )
+    if then:
+        case.refresh_from_db()
+        apply_transition(user, case, "return", then, reason=reason)
+    return assessment
+
+
+@command
+def plan_return(
+    user: Any,
+    case: m.Case,
+    *,
+    plan_now: bool = False,
+    person_requested: bool = False,
+    **fields: Any,
+) -> m.ReturnPlan:
+    """Record the return plan and, with `plan_now`, plan the return (the return guards apply:
+    refused, nothing is kept and the blocked attempt raises its alert)."""
+    plan = update_return_plan(user, case, **fields)
+    if plan_now:
+        case.refresh_from_db()
+        apply_transition(user, case, "return", "plan", person_requested=person_requested)
+    return plan
 
 
 def record_follow_up(
@@ -963,6 +1116,9 @@ def record_follow_up(
 ) -> wf.Outcome:
     """A follow-up visit; any re-trafficking indicator reopens the case with an urgent alert."""
     _require(user, "case.edit", case, shared_ok=True)
+    _require_section(user, case, "return")
+    if followup.case_id != case.pk or followup.done_at is not None:
+        raise CaseworkError("this follow-up visit is not an open visit of this case")
     at = now()
     with transaction.atomic():
         followup.done_at = at
@@ -1009,6 +1165,7 @@ def open_tracing(
     family_contact_safe: bool | None = None,
 ) -> m.TracingRequest:
     _require(user, "case.edit", case, shared_ok=True)
+    _require_section(user, case, "tracing")
     tracing = m.TracingRequest.objects.create(
         case=case,
         cross_border=cross_border,
@@ -1071,6 +1228,10 @@ def _events_of(row: m.TrackTransition) -> tuple[str, ...]:
     names = _TRANSITION_EVENTS.get((row.track, row.transition), ())
     if row.track == "referral" and row.transition in {"accept", "reject"}:
         names = ("referral.responded",)
+    if row.track == "immigration" and row.transition == "renew":
+        # a renewal is seen through the permit's new expiry (its timer key names the date):
+        # a keyless "renewed" event would stop the new expiry's reminders too
+        names = tuple(n for n in names if n != "permit.renewed")
     return names
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tiphub import workflow as wf
 from tiphub.web.accounts import policy
-from tiphub.web.casework import access, forms, services
+from tiphub.web.casework import access, forms, record_views, services
 from tiphub.web.casework.services import CaseworkError, Decision
 from tiphub.web.registry.models import Agency
 
@@ -73,24 +73,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
             indicators=indicators,
             urgent_needs=tuple(data["urgent_needs"]),
         )
-        profile = {
-            "gender": data["gender"],
-            "age": data["age"],
-            "presumed_child": data["presumed_child"]
-            or (data["age"] is not None and data["age"] < 18),
-            "unaccompanied": data["unaccompanied"],
-            "citizenship": data["citizenship"],
-            "exploitation_types": data["exploitation_types"],
-        }
-        identity = {
-            "given_name": data["given_name"],
-            "family_name": data["family_name"],
-            "date_of_birth": data["date_of_birth"].isoformat() if data["date_of_birth"] else "",
-        }
         case = services.open_case(
             request.user,
-            profile_fields=profile,
-            identity=identity,
+            profile_fields=form.profile_fields(),
+            identity=form.identity(),
             narrative=data["narrative"],
             screening=screening,
         )
@@ -158,6 +144,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consent_form": forms.ConsentForm(),
         "can_refer": view.owner and policy.can(request.user, "referral.send"),
         "can_edit": policy.can(request.user, "case.edit"),
+        "record_links": record_views.record_links(request.user, view),
     }
     template = "casework/_tracks.html" if request.htmx else "casework/case_detail.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -300,5 +287,6 @@ def child_view(request: HttpRequest, pk: int) -> HttpResponse:
         "tracing": case.tracing_requests.all(),
         "transition_form": forms.TransitionForm(),
         "tasks": case.tasks.filter(open=True, rule_id__in=["T7", "T8", "T8R", "T14A"]),
+        "record_links": record_views.record_links(request.user, view, section="child"),
     }
     return render(request, "casework/child.html", context)

@@ -157,6 +157,22 @@ def import_file(
         raise
 
 
+def reject_file(
+    path: Path,
+    agency_code: str,
+    actor: Any,
+    report: dict[str, Any],
+    *,
+    file_format: str,
+    display_name: str | None = None,
+) -> Submission | None:
+    """Keep a file that another reader refused (a screening export) in the agency's history
+    with its report, audited as a rejected `submission.import`, as invalid intake files are.
+    `report` follows the validation report's shape and holds no identifying value."""
+    name = (display_name or path.name)[:255]
+    return _reject(name, agency_code, actor, file_format, _sha256(path), report).submission
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

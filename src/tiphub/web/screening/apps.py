@@ -23,3 +23,8 @@ class ScreeningConfig(AppConfig):
             )
 
         register_status("screening", status)
+
+        from tiphub.web.pages.views.submissions import register_upload
+        from tiphub.web.screening.forms import ExportUploadForm
+
+        register_upload("screening/_import_form.html", ExportUploadForm)

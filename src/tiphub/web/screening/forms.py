@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tiphub.screening.catalogue import Catalogue, text_in
 from tiphub.screening.forms import NONE, NOT_ASSESSED, FormSchema, Question, form_strings
+from tiphub.web.pages.views.submissions import UploadForm
 
 UNKNOWN_CHOICE = "unknown"
 
@@ -119,3 +120,20 @@ class ScreeningForm(forms.Form):
             "unknown": unknown,
             "context": context,
         }
+
+
+class ExportUploadForm(UploadForm):
+    """A KoboToolbox or ODK Central export of the screening form (CSV or JSON)."""
+
+    prefix = "screening"
+    suffixes = frozenset({".csv", ".json", ".tsv", ".txt"})
+    wrong_suffix = _("Upload a KoboToolbox or ODK Central export (.csv or .json).")
+
+    file = forms.FileField(
+        label=_("Screening export (KoboToolbox or ODK Central, CSV or JSON)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.json,.tsv,.txt"}),
+    )
+    include_insufficient = forms.BooleanField(
+        label=_("Also record people whose screening is undecided (information missing)"),
+        required=False,
+    )

@@ -29,7 +29,8 @@ from tiphub.screening.submissions import (
     read_submissions,
 )
 from tiphub.web.registry.models import Agency
-from tiphub.web.registry.services import ImportResult, RegistryError, import_file
+from tiphub.web.registry.models import Submission as RegistrySubmission
+from tiphub.web.registry.services import ImportResult, RegistryError, import_file, reject_file
 
 Progress = Callable[[int, int], None]
 
@@ -52,6 +53,13 @@ class ScreeningImport:
     screened: list[tuple[Submission, ScreeningResult]] = field(default_factory=list)
     stored: list[tuple[Submission, ScreeningResult]] = field(default_factory=list)
     registry: ImportResult | None = None
+    #: the history entry of the import: the registry's, or the kept rejection of an unreadable file
+    submission: RegistrySubmission | None = None
+
+    @property
+    def history(self) -> RegistrySubmission | None:
+        registry = self.registry.submission if self.registry else None
+        return registry or self.submission
 
     def count(self, outcome: str, verdict: str) -> int:
         return sum(1 for _, r in self.screened if r.verdict(outcome) == verdict)
@@ -90,12 +98,16 @@ def import_submissions(
     screener: Screener | None = None,
     display_name: str | None = None,
     progress: Progress | None = None,
+    keep_rejected: bool = False,
 ) -> ScreeningImport:
     """Screen every submission of an export and store the presumed victims; all or nothing.
 
     Raises `RegistryError` for an unknown agency (screenings are imported for an agency that
     exists). A file that cannot be read, or whose presumed-victim rows the data standard
     refuses, stores nothing: the result has `ok=False` and the problems by file, row and column.
+    `keep_rejected` (the web upload) also keeps an unreadable export in the agency's history
+    with its report, as an invalid intake file is kept; a file the registry refused is kept in
+    any case, its report naming the export's rows.
     """
     path = Path(path)
     name = display_name or path.name
@@ -107,7 +119,13 @@ def import_submissions(
         batch = read_submissions(path, screener.catalogue, set_key)
     except SubmissionError as exc:
         problems = [SubmissionProblem(name, p.row, p.column, p.message) for p in exc.problems]
-        return ScreeningImport(False, name, agency_code, problems=problems)
+        refused = ScreeningImport(False, name, agency_code, problems=problems)
+        if keep_rejected:
+            report = problems_report(problems)
+            refused.submission = reject_file(
+                path, agency_code, actor, report, file_format="screening", display_name=name
+            )
+        return refused
     outcome = ScreeningImport(True, name, agency_code, batch.set_key, warnings=batch.warnings)
     outcome.screened = [(s, screener.screen(s.screening)) for s in batch.submissions]
     outcome.stored = [(s, r) for s, r in outcome.screened if should_store(r, include_insufficient)]
@@ -132,11 +150,28 @@ def import_submissions(
             if not result.ok:
                 outcome.ok = False
                 outcome.problems = _map_back(name, result.report, outcome.stored)
+                if result.submission is not None:
+                    report = {**result.submission.report, **problems_report(outcome.problems)}
+                    result.submission.report = report
+                    result.submission.save(update_fields=["report"])
                 return outcome
             _keep_outcomes(agency, result, outcome.stored, screener)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return outcome
+
+
+def problems_report(problems: list[SubmissionProblem]) -> dict[str, Any]:
+    """Problems in the shape of the validation report the Submissions page shows row by row
+    (no value: submissions hold no identifying data, and the page needs none)."""
+    return {
+        "ok": False,
+        "n_errors": len(problems),
+        "errors": [
+            {"file": p.file, "row": p.row, "column": p.column, "value": None, "reason": p.message}
+            for p in problems
+        ],
+    }
 
 
 def _map_back(

@@ -1,15 +1,24 @@
-"""The audit log for the data-protection officer: filterable, paginated, no case content."""
+"""The audit log for the data-protection officer: filterable, paginated, no case content.
+
+Reading the log is itself audited (`audit.read`, privacy-requirements A5.3), and so is checking
+its hash chain from the page (`audit.verify`), which calls the same service function as
+`tiphub audit verify` (`tiphub.web.audit.services.verify_chain`).
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from tiphub.web.accounts import policy
 
@@ -70,3 +79,53 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "pages/audit_log.html",
         {"page": page, "params": params, "query": query.urlencode()},
     )
+
+
+@require_POST
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    """Check the whole hash chain (as `tiphub audit verify` does) and say what was found.
+
+    The check is audited as `audit.verify` (outcome ok or failed, the events checked, the head
+    or the first bad event), written after the check, so the next check covers it too.
+    """
+    from tiphub.web.audit.services import record_event, verify_chain
+
+    policy.require(request.user, "audit.view")
+    report = verify_chain()
+    details: dict[str, Any] = {
+        "via": "page",
+        "events": report.events,
+        "head_seq": report.head_seq,
+        "head_hash": report.head_hash,
+    }
+    if report.ok:
+        messages.success(
+            request,
+            _(
+                "Audit chain intact: %(events)s events checked; head %(seq)s %(hash)s. Record "
+                "this hash somewhere outside tiphub: a later check that no longer reaches it "
+                "shows that newer events were cut off."
+            )
+            % {"events": report.events, "seq": report.head_seq, "hash": report.head_hash},
+        )
+    else:
+        details.update(bad_seq=report.bad_seq, bad_id=report.bad_pk)
+        messages.error(
+            request,
+            _(
+                "Audit chain broken at event %(seq)s (id %(id)s): %(reason)s. The %(events)s "
+                "events before it are intact."
+            )
+            % {
+                "seq": report.bad_seq,
+                "id": report.bad_pk,
+                "reason": report.reason,
+                "events": report.events,
+            },
+        )
+    record_event(
+        request.user, "audit.verify", outcome="ok" if report.ok else "failed", details=details
+    )
+    response = HttpResponseRedirect(reverse("pages:audit"))
+    response.status_code = 303
+    return response

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
@@ -25,6 +27,10 @@ ALLOWED_SUFFIXES = {".csv", ".xlsx", ".tsv", ".txt"}
 
 
 class UploadForm(forms.Form):
+    #: the suffixes accepted and what to say of another (a form for other files changes both).
+    suffixes: ClassVar[frozenset[str]] = frozenset(ALLOWED_SUFFIXES)
+    wrong_suffix = gettext_lazy("Upload a .csv or .xlsx file.")
+
     file = forms.FileField(
         label=gettext_lazy("Intake file (CSV or XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.tsv,.txt"}),
@@ -33,8 +39,8 @@ class UploadForm(forms.Form):
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
         suffix = Path(upload.name or "").suffix.lower()
-        if suffix not in ALLOWED_SUFFIXES:
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if suffix not in self.suffixes:
+            raise forms.ValidationError(self.wrong_suffix)
         limit = int(getattr(settings, "TIPHUB_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
         if upload.size and upload.size > limit:
             raise forms.ValidationError(
@@ -50,14 +56,13 @@ def _safe_name(name: str) -> str:
     return cleaned[:120]
 
 
-def import_upload(upload: UploadedFile, agency_code: str, actor: object) -> Any:
-    """Store the upload in a private temporary directory, import it, and remove it at once.
+@contextmanager
+def stored_upload(upload: UploadedFile) -> Iterator[Path]:
+    """The upload in a private temporary directory (under a safe name), removed afterwards.
 
-    The file holds identities in clear: it never stays on disk longer than the import, and the
-    directory is readable by the server's user only.
+    The file may hold identities in clear: it never stays on disk longer than its import, and
+    the directory is readable by the server's user only.
     """
-    from tiphub.web.registry.services import import_file
-
     workdir = Path(tempfile.mkdtemp(prefix="tiphub-upload-"))
     try:
         workdir.chmod(0o700)
@@ -65,9 +70,17 @@ def import_upload(upload: UploadedFile, agency_code: str, actor: object) -> Any:
         with path.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
-        return import_file(path, agency_code, actor)
+        yield path
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def import_upload(upload: UploadedFile, agency_code: str, actor: object) -> Any:
+    """Import an uploaded intake file (stored only while it is imported)."""
+    from tiphub.web.registry.services import import_file
+
+    with stored_upload(upload) as path:
+        return import_file(path, agency_code, actor)
 
 
 def submission_list(request: HttpRequest) -> HttpResponse:
@@ -92,8 +105,24 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pages/submissions.html",
-        {"page": page, "form": form, "can_upload": can_upload},
+        {"page": page, "form": form, "can_upload": can_upload, "uploads": upload_forms(request)},
     )
+
+
+#: Other uploads offered on the Submissions page: (template, form class) registered by stage
+#: apps (the screening app's Kobo / ODK exports), shown to users who may submit.
+EXTRA_UPLOADS: list[tuple[str, type[forms.Form]]] = []
+
+
+def register_upload(template: str, form: type[forms.Form]) -> None:
+    if (template, form) not in EXTRA_UPLOADS:
+        EXTRA_UPLOADS.append((template, form))
+
+
+def upload_forms(request: HttpRequest) -> list[tuple[str, forms.Form]]:
+    if not policy.can(request.user, "submission.create"):
+        return []
+    return [(template, form()) for template, form in EXTRA_UPLOADS]
 
 
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
