@@ -153,94 +153,53 @@ def link(
     as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON on stdout.")] = False,
 ) -> None:
     """Link records into persons across (and within) agencies; write clusters and histories."""
-    import pandas as pd
-
-    from tiphub.linkage.diagnostics import cluster_sizes_png, weight_histogram_png
     from tiphub.linkage.engines import ENGINES
-    from tiphub.linkage.linker import LinkConfig, LinkError
-    from tiphub.linkage.linker import link as run_link
-    from tiphub.linkage.prepare import InputError, plaintext_input, read_encodings
+    from tiphub.linkage.run import (
+        LinkServiceError,
+        link_encoded_files,
+        link_identities,
+        write_outputs,
+    )
 
     if engine not in ENGINES:
         usage_error(f"--engine must be one of {', '.join(ENGINES)}")
     if not 0.0 < threshold < 1.0:
         usage_error("--threshold must be a probability strictly between 0 and 1")
-    if len(files) < 1:
-        usage_error("give at least one file")
     for path in files:
         if not path.is_file():
             usage_error(f"{path}: no such file")
-    plain_values = None
-    stats = None
-    with progress() as bar:
-        task = bar.add_task("reading inputs", total=None)
-        if plaintext:
-            settings = _load_settings(settings_file)
-            frames = {}
-            for path in files:
-                code = _agency_from_path(path)
-                if code in frames:
-                    usage_error(f"agency {code} is given twice")
-                frames[code] = _read_identities(path)
-            try:
-                data, plain_values = plaintext_input(frames, settings)
-            except (InputError, ValueError) as error:
-                fail(str(error))
-            stats = pd.concat(
-                [f.assign(agency=code) for code, f in frames.items()], ignore_index=True
-            )
-        else:
-            try:
-                data = read_encodings([str(p) for p in files])
-            except InputError as error:
-                fail(str(error))
-            stats = data.table.drop_columns(
-                [c for c in data.table.column_names if c.endswith("_bf") or c.startswith("bk_")]
-            ).to_pandas()
-        bar.update(task, description=f"linking {data.table.num_rows} records with {engine}")
-        try:
-            result = run_link(
-                data, LinkConfig(threshold=threshold, engine=engine), plaintext=plain_values
-            )
-        except LinkError as error:
-            fail(str(error))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    result.clusters.to_csv(out, index=False)
     strata_list = [s.strip() for s in strata.split(",")] if strata else []
-    missing = [s for s in strata_list if s not in stats.columns]
-    if missing:
-        usage_error(f"--strata: no column {', '.join(missing)} in the inputs")
-    if histories is not None:
-        table = result.histories(strata=strata_list or None, stats=stats)
-        histories.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(histories, index=False)
-    pictures = diagnostics or out.parent
-    pictures.mkdir(parents=True, exist_ok=True)
-    weights_png = weight_histogram_png(
-        result.weight_histogram, threshold, pictures / f"{out.stem}_match_weights.png"
-    )
-    sizes_png = cluster_sizes_png(
-        result.cluster_sizes(), pictures / f"{out.stem}_cluster_sizes.png"
-    )
-    if model_out is not None:
-        model_out.write_text(json.dumps(result.model, indent=1), encoding="utf-8")
-    summary = {
-        "records": len(result.clusters),
-        "persons": int(result.clusters["person_id"].nunique()),
-        "agencies": {a: int(n) for a, n in result.clusters.groupby("agency").size().items()},
-        "candidate_pairs": result.n_candidate_pairs,
-        "threshold": threshold,
-        "engine": engine,
-        "mode": "plaintext" if plaintext else "encoded",
-        "clusters": str(out),
-        "histories": str(histories) if histories else None,
-        "pictures": [str(weights_png), str(sizes_png)],
-        "seconds": {k: round(v, 2) for k, v in result.timings.items()},
-    }
+    with progress() as bar:
+        bar.add_task(f"linking {len(files)} files with {engine}", total=None)
+        try:
+            if plaintext:
+                settings = _load_settings(settings_file)
+                frames = {}
+                for path in files:
+                    code = _agency_from_path(path)
+                    if code in frames:
+                        usage_error(f"agency {code} is given twice")
+                    frames[code] = _read_identities(path)
+                run = link_identities(frames, threshold=threshold, engine=engine, settings=settings)
+            else:
+                run = link_encoded_files(files, threshold=threshold, engine=engine)
+        except LinkServiceError as error:
+            fail(str(error))
+    try:
+        summary = write_outputs(
+            run,
+            out=out,
+            histories=histories,
+            strata=strata_list,
+            pictures=diagnostics,
+            model_out=model_out,
+        )
+    except LinkServiceError as error:
+        usage_error(f"--strata: {error}")
     if as_json:
         typer.echo(json.dumps(summary, indent=1))
     err_console.print(
         f"linked {summary['records']} records into {summary['persons']} persons "
-        f"({result.n_candidate_pairs} candidate pairs, {result.timings['total']:.1f} s); "
+        f"({summary['candidate_pairs']} candidate pairs, {summary['seconds']['total']:.1f} s); "
         f"wrote {out}" + (f" and {histories}" if histories else "")
     )
