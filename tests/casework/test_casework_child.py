@@ -7,21 +7,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from casework_support import SCREENED
+from casework_support import CHILD, SCREENED
 
 from tiphub.web.casework import models as m
 from tiphub.web.casework import services
 from tiphub.web.casework.services import CaseworkError
 from tiphub.workflow import ConsentScope, FrozenClock
 
-CHILD_PROFILE = {
-    "gender": "Feminine",
-    "age": 15,
-    "presumed_child": True,
-    "unaccompanied": True,
-    "citizenship": "NGA",
-    "exploitation_types": "SexualExploitation",
-}
+CHILD_PROFILE = CHILD
 
 
 def test_unaccompanied_child_guardian_bid_and_reunification(

@@ -467,8 +467,8 @@ def demo_indicators(population: Path) -> None:
     # the synthetic country's last year is the reference year: the demo's NRM cases are dated
     # today, beyond the population table, and would otherwise make a year of four cases the
     # headline
-    table = services.current_population()
-    release = services.compute_release(actor, year=table.last_year if table else None)
+    kept = services.current_population()
+    release = services.compute_release(actor, year=kept.last_year if kept else None)
     cells = release.report["cells"]
     _say(
         f"indicator release for {release.reference_year}: {cells['published']} cells published, "

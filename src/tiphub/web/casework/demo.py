@@ -106,11 +106,27 @@ class Timeline:
         self.clock.set(self.start + timedelta(days=number))
 
 
+def _identified(cast: dict[str, Any], t: Timeline, day: int, **opening: Any) -> m.Case:
+    """Screened by the police on `day`, referred to the NRM with consent, positive RG 2 days
+    later (the competent authority sits in the police in this demo country)."""
+    police = cast["police"]
+    t.day(day)
+    case = services.open_case(police, **opening)
+    services.record_consent(police, case, ConsentScope.REFER_TO_NRM)
+    services.apply_transition(police, case, "identification", "refer")
+    t.day(day + 2)
+    case.refresh_from_db()
+    services.apply_transition(
+        cast["authority"], case, "identification", "rg_positive", decision=_decision("RG")
+    )
+    case.refresh_from_db()
+    return case
+
+
 def _returned_victim(cast: dict[str, Any], t: Timeline) -> m.Case:
-    police, authority, caseworker = cast["police"], cast["authority"], cast["caseworker"]
-    returns = cast["returns"]
-    case = services.open_case(
-        police,
+    authority, caseworker, returns = cast["authority"], cast["caseworker"], cast["returns"]
+    case = _identified(
+        cast, t, 0,
         profile_fields={"gender": "Masculine", "age": 34, "citizenship": "MDA",
                         "country_of_exploitation": "DEU", "exploitation_types": "ForcedLabour",
                         "labour_sectors": "Agriculture", "region": "R01"},
@@ -118,12 +134,6 @@ def _returned_victim(cast: dict[str, Any], t: Timeline) -> m.Case:
         narrative="Recruited for seasonal farm work; passport taken on arrival (demo).",
         screening=_screened("AL-DR-01", "AL-DR-02", needs=("accommodation",)),
     )  # fmt: skip
-    services.record_consent(police, case, ConsentScope.REFER_TO_NRM)
-    services.apply_transition(police, case, "identification", "refer")
-    t.day(2)
-    case.refresh_from_db()
-    services.apply_transition(authority, case, "identification", "rg_positive",
-                              decision=_decision("RG"))  # fmt: skip
     t.day(35)
     case.refresh_from_db()
     services.apply_transition(authority, case, "identification", "cg_positive",
@@ -161,10 +171,9 @@ def _returned_victim(cast: dict[str, Any], t: Timeline) -> m.Case:
 
 
 def _shelter_referral(cast: dict[str, Any], t: Timeline, shelter: Agency | None) -> m.Case:
-    police, authority = cast["police"], cast["authority"]
-    t.day(130)
-    case = services.open_case(
-        police,
+    police = cast["police"]
+    case = _identified(
+        cast, t, 130,
         profile_fields={"gender": "Feminine", "age": 27, "citizenship": "UKR",
                         "country_of_exploitation": "DEU",
                         "exploitation_types": "SexualExploitation", "region": "R02"},
@@ -172,12 +181,6 @@ def _shelter_referral(cast: dict[str, Any], t: Timeline, shelter: Agency | None)
         narrative="Offered a job as a waitress; forced into prostitution (demo).",
         screening=_screened("AS-DR-01", "AS-CD-01", needs=("accommodation", "medical_emergency")),
     )  # fmt: skip
-    services.record_consent(police, case, ConsentScope.REFER_TO_NRM)
-    services.apply_transition(police, case, "identification", "refer")
-    t.day(132)
-    case.refresh_from_db()
-    services.apply_transition(authority, case, "identification", "rg_positive",
-                              decision=_decision("RG"))  # fmt: skip
     if shelter is not None:
         t.day(147)
         services.record_consent(police, case, ConsentScope.share_with(shelter.code))

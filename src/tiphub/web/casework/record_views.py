@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -107,6 +108,24 @@ def _done(request: HttpRequest, url: str, message: str) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
+def _submit(
+    request: HttpRequest,
+    case: m.Case,
+    page: str,
+    block: FormBlock,
+    command: Callable[..., object],
+    message: str,
+) -> HttpResponse | None:
+    """Send a valid form's fields to its command (`command(**form.command_kwargs())`): the
+    redirect when done; None when the form is unsent, invalid or refused (reasons on the block)."""
+    form: Any = block.form
+    if not (form.is_bound and form.is_valid()):
+        return None
+    if not _attempt(block, lambda: command(**form.command_kwargs())):
+        return None
+    return _done(request, _page_url(page, case), message)
+
+
 def _attempt(block: FormBlock, command: Callable[[], object]) -> bool:
     """Run the command; a refusal lands on the block with the workflow's reasons."""
     try:
@@ -182,12 +201,10 @@ def guardian(request: HttpRequest, pk: int) -> HttpResponse:
         _("Record the appointment"),
         blocked=services.preconditions(request.user, case, "child", "appoint_guardian"),
     )
-    if block.form.is_bound and block.form.is_valid():
-        form: Any = block.form
-        if _attempt(
-            block, lambda: services.appoint_guardian(request.user, case, **form.command_kwargs())
-        ):
-            return _done(request, _page_url("guardian", case), _("Guardian appointed."))
+    command = partial(services.appoint_guardian, request.user, case)
+    done = _submit(request, case, "guardian", block, command, _("Guardian appointed."))
+    if done is not None:
+        return done
     names = guardian_names(request.user, view)
     rows = [(g, names.get(g.pk, {})) for g in case.guardians.order_by("requested_at")]
     return _render(
@@ -255,12 +272,11 @@ def _best_interests(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         kind.lower(), title, form, _("Record the %(kind)s") % {"kind": kind},
         blocked=services.preconditions(request.user, case, "child", transition),
     )  # fmt: skip
-    record = lambda: services.record_best_interests(  # noqa: E731
-        request.user, case, kind, **form.command_kwargs()
-    )
-    if form.is_bound and form.is_valid() and _attempt(block, record):
-        name = "bia" if kind == "BIA" else "bid"
-        return _done(request, _page_url(name, case), _("%(kind)s recorded.") % {"kind": kind})
+    command = partial(services.record_best_interests, request.user, case, kind)
+    message = _("%(kind)s recorded.") % {"kind": kind}
+    done = _submit(request, case, kind.lower(), block, command, message)
+    if done is not None:
+        return done
     return _render(
         request, view, title=title, intro=intro, records="casework/records/_best_interests.html",
         blocks=[block], best_interests=case.best_interests.filter(kind=kind),
@@ -281,12 +297,10 @@ def risk_assessment(request: HttpRequest, pk: int) -> HttpResponse:
         rf.RiskAssessmentForm(_post(request, "risk"), prefix="risk"),
         _("Record the assessment"),
     )
-    if block.form.is_bound and block.form.is_valid():
-        form: Any = block.form
-        if _attempt(
-            block, lambda: services.assess_return_risk(request.user, case, **form.command_kwargs())
-        ):
-            return _done(request, _page_url("risk", case), _("Risk assessment recorded."))
+    command = partial(services.assess_return_risk, request.user, case)
+    done = _submit(request, case, "risk", block, command, _("Risk assessment recorded."))
+    if done is not None:
+        return done
     return _render(
         request, view, title=PAGES["risk"].title,
         intro=_(
@@ -312,12 +326,10 @@ def return_plan(request: HttpRequest, pk: int) -> HttpResponse:
         rf.ReturnPlanForm(_post(request, "plan"), initial=initial, prefix="plan"),
         _("Save the plan"),
     )
-    if block.form.is_bound and block.form.is_valid():
-        form: Any = block.form
-        if _attempt(
-            block, lambda: services.plan_return(request.user, case, **form.command_kwargs())
-        ):
-            return _done(request, _page_url("return_plan", case), _("Return plan saved."))
+    command = partial(services.plan_return, request.user, case)
+    done = _submit(request, case, "return_plan", block, command, _("Return plan saved."))
+    if done is not None:
+        return done
     blockers = services.workflow().removal_block(services.facts_of(case))
     return _render(
         request, view, title=PAGES["return_plan"].title,
@@ -454,12 +466,10 @@ def tracing(request: HttpRequest, pk: int) -> HttpResponse:
         rf.TracingForm(_post(request, "tracing"), prefix="tracing"),
         _("Open the request"),
     )
-    if block.form.is_bound and block.form.is_valid():
-        form: Any = block.form
-        if _attempt(
-            block, lambda: services.open_tracing(request.user, case, **form.command_kwargs())
-        ):
-            return _done(request, _page_url("tracing", case), _("Tracing request opened."))
+    command = partial(services.open_tracing, request.user, case)
+    done = _submit(request, case, "tracing", block, command, _("Tracing request opened."))
+    if done is not None:
+        return done
     return _render(
         request, view, title=PAGES["tracing"].title,
         intro=_(
