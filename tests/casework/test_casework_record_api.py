@@ -180,3 +180,23 @@ def test_permit_and_tracing_endpoints(
     assert "Obinna" not in _api(people["cpo"]).get(tracing).content.decode()
     # the immigration officer's view has no child section
     assert _api(officer).get(f"/api/v1/cases/{case.pk}/tracing/").status_code == 403
+
+
+def test_another_agencys_case_is_not_found_on_every_record_endpoint(
+    clock: FrozenClock, people: dict[str, Any]
+) -> None:
+    from tiphub.web.audit.models import AuditEvent
+
+    case = child_case(people["cpo"])
+    stranger = people["stranger"]  # a caseworker of another agency, no referral
+    for route in ("guardian", "best-interests", "risk-assessments", "return-plan", "permits",
+                  "follow-ups", "tracing"):  # fmt: skip
+        url = f"/api/v1/cases/{case.pk}/{route}/"
+        assert _api(stranger).get(url).status_code == 404, url
+        assert _post(stranger, url, {}).status_code == 404, url
+    assert (
+        AuditEvent.objects.filter(
+            action="access.denied", actor=stranger, object_id=str(case.pk)
+        ).count()
+        == 14
+    )

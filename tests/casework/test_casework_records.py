@@ -238,7 +238,7 @@ def test_return_risk_plan_and_follow_up_pages(
          "followup-wellbeing": "2", "followup-re_trafficking_indicator": "on"},
         follow=True,
     )  # fmt: skip
-    assert "the case is reopened and flagged at risk" in response.content.decode()
+    assert "the case is flagged at risk (urgent alert)" in response.content.decode()
     case.refresh_from_db()
     first.refresh_from_db()
     assert case.at_risk

@@ -106,7 +106,7 @@ def identity_message(names: list[str]) -> str:
     ) % {"names": ", ".join(names)}
 
 
-def refuse(request: HttpRequest, message: str, **extra: Any) -> HttpResponse:
+def refuse(request: HttpRequest, message: str) -> HttpResponse:
     """A 400 in the form the client reads: JSON for the API, a small page otherwise.
 
     The page (`400.html`, also Django's own bad-request page) stands alone, without the menu:
@@ -114,7 +114,7 @@ def refuse(request: HttpRequest, message: str, **extra: Any) -> HttpResponse:
     """
     response: HttpResponse
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message, **extra}, status=400)
+        response = JsonResponse({"detail": message}, status=400)
     else:
         response = HttpResponse(render_to_string("400.html", {"message": message}), status=400)
     add_never_cache_headers(response)

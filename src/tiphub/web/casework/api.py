@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -142,6 +143,7 @@ class CaseDetail(APIView):
 
     policy_action = "case.view"
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
         view = opened_case(request, pk)
         return Response(_case_body(view))
@@ -153,6 +155,7 @@ class CaseTransition(APIView):
 
     policy_action = "case.transition"
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
         view = opened_case(request, pk)
         actor = services.actor_of(request.user)
@@ -168,7 +171,7 @@ class CaseTransition(APIView):
         }
         return Response(body)
 
-    @extend_schema(request=TransitionRequestSerializer)
+    @extend_schema(request=TransitionRequestSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:
         view = opened_case(request, pk)
         given = TransitionRequestSerializer(data=request.data)
@@ -198,6 +201,12 @@ class MyTasks(APIView):
 
     policy_action = "case.list"
 
+    @extend_schema(
+        responses=inline_serializer(
+            "MyTasks",
+            {"tasks": TaskSerializer(many=True), "alerts": AlertSerializer(many=True)},
+        )
+    )
     def get(self, request: Request) -> Response:
         return Response(
             {

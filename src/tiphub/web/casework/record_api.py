@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -230,6 +230,17 @@ class CaseGuardian(APIView):
 
     policy_action: ClassVar[dict[str, str]] = {"GET": "case.view", "POST": PAGES["guardian"].action}
 
+    @extend_schema(
+        responses=inline_serializer(
+            "GuardianState",
+            {
+                "child_state": serializers.CharField(),
+                "appointments": GuardianSerializer(many=True),
+                "due_at": serializers.DateTimeField(allow_null=True),
+                "timer_status": serializers.CharField(allow_null=True),
+            },
+        )
+    )
     def get(self, request: Request, pk: int) -> Response:
         case = _case_for(request, pk, "guardian").case
         timer = case.tasks.filter(open=True, rule_id="T7").first()
@@ -261,6 +272,7 @@ class CaseBestInterests(APIView):
 
     policy_action: ClassVar[dict[str, str]] = {"GET": "case.view", "POST": PAGES["bia"].action}
 
+    @extend_schema(responses=BestInterestsSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         case = _case_for(request, pk, "bia").case
         return Response(BestInterestsSerializer(case.best_interests.all(), many=True).data)
@@ -283,6 +295,7 @@ class CaseRiskAssessments(APIView):
 
     policy_action: ClassVar[dict[str, str]] = {"GET": "case.view", "POST": PAGES["risk"].action}
 
+    @extend_schema(responses=RiskAssessmentSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         case = _case_for(request, pk, "risk").case
         assessments = case.risk_assessments.order_by("-assessed_at")
@@ -307,6 +320,16 @@ class CaseReturnPlan(APIView):
         "POST": PAGES["return_plan"].action,
     }
 
+    @extend_schema(
+        responses=inline_serializer(
+            "ReturnPlanState",
+            {
+                "return_state": serializers.CharField(),
+                "plan": ReturnPlanSerializer(allow_null=True),
+                "blocked_by": serializers.ListField(child=serializers.CharField()),
+            },
+        )
+    )
     def get(self, request: Request, pk: int) -> Response:
         case = _case_for(request, pk, "return_plan").case
         plan = m.ReturnPlan.objects.filter(case=case).first()
@@ -333,6 +356,12 @@ class CasePermits(APIView):
 
     policy_action: ClassVar[dict[str, str]] = {"GET": "case.view", "POST": PAGES["permits"].action}
 
+    @extend_schema(
+        responses=inline_serializer(
+            "PermitState",
+            {"immigration_state": serializers.CharField(), "permits": PermitSerializer(many=True)},
+        )
+    )
     def get(self, request: Request, pk: int) -> Response:
         case = _case_for(request, pk, "permits").case
         return Response(
@@ -387,6 +416,7 @@ class CaseFollowUps(APIView):
         "POST": PAGES["follow_up"].action,
     }
 
+    @extend_schema(responses=FollowUpSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         case = _case_for(request, pk, "follow_up").case
         return Response(FollowUpSerializer(case.followups.all(), many=True).data)
@@ -412,6 +442,7 @@ class CaseTracing(APIView):
 
     policy_action: ClassVar[dict[str, str]] = {"GET": "case.view", "POST": PAGES["tracing"].action}
 
+    @extend_schema(responses=TracingSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         case = _case_for(request, pk, "tracing").case
         return Response(TracingSerializer(case.tracing_requests.all(), many=True).data)

@@ -434,12 +434,12 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
                     request.user, case, visit, **form.command_kwargs()
                 ),
             ):
-                reopened = form.cleaned_data["re_trafficking_indicator"]
-                message = (
-                    _("Follow-up recorded: the case is reopened and flagged at risk.")
-                    if reopened
-                    else _("Follow-up recorded.")
-                )
+                case.refresh_from_db()
+                message = _("Follow-up recorded.")
+                if case.support_state == "reopened":
+                    message = _("Follow-up recorded: the case is reopened and flagged at risk.")
+                elif form.cleaned_data["re_trafficking_indicator"]:
+                    message = _("Follow-up recorded: the case is flagged at risk (urgent alert).")
                 return _done(request, _page_url("follow_up", case), message)
     return _render(
         request, view, title=PAGES["follow_up"].title,

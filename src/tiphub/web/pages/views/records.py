@@ -150,7 +150,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         query = request.GET.copy()
         query.pop("page", None)
         context = _results(request, access.prepare_search(terms), query.urlencode(), errors=errors)
-    context = _page_context(request, filters=filters, identity=IdentitySearchForm(), **context)
+    context = _page_context(request, filters=filters, **context)
     template = "pages/_record_rows.html" if request.htmx else "pages/records.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -170,7 +170,6 @@ def record_search(request: HttpRequest) -> HttpResponse:
         context = _page_context(
             request,
             filters=FilterForm(),
-            identity=form,
             **_results(request, access.PreparedSearch(), "", errors=errors),
         )
         template = "pages/_record_rows.html" if request.htmx else "pages/records.html"  # type: ignore[attr-defined]
