@@ -102,7 +102,7 @@ def test_stages_say_what_is_installed(loaded: dict[str, Agency]) -> None:
     html = _client("caseworker", loaded["POL"]).get("/").content.decode()
     assert 'data-stage="standard" data-installed="yes"' in html
     assert 'data-stage="casework" data-installed="yes"' in html
-    assert 'data-stage="linkage" data-installed="no"' in html  # not on main yet
+    assert 'data-stage="linkage" data-installed="yes"' in html  # tiphub.linkage has code
     assert "33 records stored in the registry" in html
 
 
