@@ -246,10 +246,11 @@ def token(name: Annotated[str, typer.Argument(help="The user name.")]) -> None:
 def unlock(name: Annotated[str, typer.Argument(help="The user name.")]) -> None:
     """Lift a lockout after failed logins."""
     _setup()
-    from tiphub.web.accounts import lockout
+    from tiphub.web.accounts import lockout, login_names
 
     lockout.clear(name)
-    _audit("account.unlock", username=lockout.normalise(name))
+    _account, who = login_names.describe(name)  # the account, or the name's keyed HMAC
+    _audit("account.unlock", **who)
     err_console.print(f"unlocked {name}")
 
 
