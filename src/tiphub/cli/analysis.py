@@ -20,6 +20,7 @@ from tiphub.cli.common import err_console, fail, progress
 
 DEMO_ROUND = "Demo round (synthetic country)"
 KEY_FILE = "demo-linkage.key"
+INTERVALS = {"wald": "Wald", "profile": "profile-likelihood", "bootstrap": "BCa bootstrap"}
 
 
 def _say(message: str) -> None:
@@ -108,9 +109,10 @@ def estimate_demo(actor: str, run: Any) -> Any:
             except estimates.EstimationError as error:
                 fail(f"the demo estimate failed: {error}")
         high = "open" if kept.ci_high is None else f"{kept.ci_high:,.0f}"
+        interval = INTERVALS.get(kept.ci_method, kept.ci_method)
         _say(
             f"estimate {kept.pk}: {kept.observed:,} persons identified, estimated total "
-            f"{kept.total:,.0f} ({kept.ci_level:.0%} {kept.ci_method} interval "
+            f"{kept.total:,.0f} ({kept.ci_level:.0%} {interval} interval "
             f"{kept.ci_low:,.0f} to {high}; model {kept.model_terms}; each year estimated "
             "separately for the indicators)"
         )
