@@ -256,3 +256,37 @@ def test_the_pages_by_role(
     csv_text = boss.get(f"/linkage/runs/{run_pk}/histories.csv").content.decode()
     assert csv_text.startswith("year,sex,age_group,")
     assert officer.get(f"/linkage/runs/{run_pk}/").status_code == 403
+
+
+def test_consent_and_plaintext_linkage_through_the_pages(
+    country: dict[str, Any], registry: dict[str, Any], statistician: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from tiphub.web.accounts.models import Account
+    from tiphub.web.analysis.models import LinkageRun
+
+    boss = client_for(statistician)
+    codes = sorted(registry["agencies"])
+    assert "No agency has consented" in boss.get("/linkage/").content.decode()
+    for code in codes:  # each agency's supervisor consents for their own agency only
+        user = get_user_model().objects.create_user(username=f"sup-{code}", password=PASSWORD)
+        Account.objects.create(user=user, role="supervisor", agency=registry["agencies"][code])
+        supervisor = client_for(user)
+        assert "encodings only" in supervisor.get("/linkage/").content.decode()
+        assert supervisor.post("/linkage/consent/", {"plaintext": "on"}).status_code == 302
+        assert linking.consent_of(registry["agencies"][code])
+    assert (
+        client_for(registry["officers"][codes[0]])
+        .post("/linkage/consent/", {"plaintext": ""})
+        .status_code
+        == 403
+    )  # a data officer cannot withdraw it
+    assert boss.post("/linkage/consent/", {"plaintext": ""}).status_code == 403
+    response = boss.post("/linkage/plaintext/", {"agencies": codes, "threshold": "0.5"})
+    assert response.status_code == 302
+    run = LinkageRun.objects.get()
+    assert run.mode == "plaintext"
+    assert response["Location"] == f"/linkage/runs/{run.pk}/"
+    refused = boss.post("/linkage/plaintext/", {"agencies": ["XYZ"], "threshold": "0.5"})
+    assert refused.status_code == 400
