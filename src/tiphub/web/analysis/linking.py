@@ -30,6 +30,7 @@ from tiphub.web.analysis.models import (
     LinkageRound,
     LinkageRun,
     PersonLink,
+    author_fields,
 )
 
 if TYPE_CHECKING:
@@ -49,12 +50,6 @@ class LinkageServiceError(ValueError):
     """A file, a round or a request the linkage stage refuses; the message says why."""
 
 
-def _actor(actor: Any, user_field: str = "created_by") -> dict[str, Any]:
-    if isinstance(actor, str) or actor is None:
-        return {user_field: None, "actor_label": actor or "system"}
-    return {user_field: actor, "actor_label": actor.get_username()}
-
-
 def _audit(actor: Any, action: str, obj: Any = None, **details: Any) -> None:
     from tiphub.web.audit.services import record_event
 
@@ -71,7 +66,7 @@ def open_round(actor: Any, name: str) -> LinkageRound:
     if not name:
         raise LinkageServiceError("a round needs a name, e.g. '2024 annual'")
     with transaction.atomic():
-        round_ = LinkageRound.objects.create(name=name[:120], **_actor(actor))
+        round_ = LinkageRound.objects.create(name=name[:120], **author_fields(actor))
         _audit(actor, "linkage.round", round_, round=round_.pk)
     return round_
 
@@ -133,7 +128,7 @@ def upload_encoding(
             content=data,
             records=records,
             key_fingerprint=encoded.key_fingerprint,
-            **_actor(actor, "uploaded_by"),
+            **author_fields(actor, "uploaded_by"),
         )
         if not round_.key_fingerprint:
             round_.key_fingerprint = encoded.key_fingerprint
@@ -204,7 +199,7 @@ def set_consent(actor: Any, agency: Agency, plaintext: bool) -> LinkageConsent:
             defaults={
                 "plaintext": plaintext,
                 "changed_at": timezone.now(),
-                **_actor(actor, "changed_by"),
+                **author_fields(actor, "changed_by"),
             },
         )
         _audit(actor, "linkage.consent", consent, agency=agency, plaintext=plaintext)
@@ -336,7 +331,7 @@ def _keep(
             histories=rows,
             weights_png=weights_png,
             sizes_png=sizes_png,
-            **_actor(actor),
+            **author_fields(actor),
         )
         pks: dict[tuple[str, str], int] = {}
         for code in summary["agencies"]:
