@@ -92,6 +92,8 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "casework:bia": ("case", SEES_CHILD - {"guardian"}, 403),
     "casework:bid": ("case", SEES_CHILD - {"guardian"}, 403),
     "casework:tracing": ("case", CASE_EDIT_ROLES | {"guardian"}, 403),
+    "casework:tracing-request": ("case", CASE_EDIT_ROLES | {"guardian"}, 403),
+    "casework:tracing-message": ("case", CASE_EDIT_ROLES | {"guardian"}, 403),  # a download
     "casework:risk": ("case", CASE_EDIT_ROLES, 403),
     "casework:return_plan": ("case", CASE_EDIT_ROLES, 403),
     "casework:follow_up": ("case", CASE_EDIT_ROLES, 403),
@@ -108,6 +110,8 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "casework_api:case-guardian": ("case", SEES_CHILD, 403),
     "casework_api:case-best-interests": ("case", SEES_CHILD, 403),
     "casework_api:case-tracing": ("case", SEES_CHILD, 403),
+    "casework_api:case-tracing-detail": ("case", SEES_CHILD, 403),
+    "casework_api:case-tracing-messages": ("case", SEES_CHILD, 403),
     "casework_api:case-risk-assessments": ("case", FULL_VIEW, 403),
     "casework_api:case-return-plan": ("case", FULL_VIEW, 403),
     "casework_api:case-follow-ups": ("case", FULL_VIEW, 403),
@@ -233,7 +237,10 @@ def _url(
     if kind in {"case", "referral"}:
         from .support import casework_objects
 
-        return path.replace("<int:pk>", str(casework_objects(stored, agency)[kind].pk))
+        objects = casework_objects(stored, agency)
+        path = path.replace("<int:tracing_pk>", str(objects["tracing"].pk))
+        path = path.replace("<int:message_pk>", str(objects["tracing_message"].pk))
+        return path.replace("<int:pk>", str(objects[kind].pk))
     if kind is not None:
         return path.replace("<int:pk>", str(national[kind].pk))
     return path
