@@ -532,12 +532,11 @@ class TracingDetail(APIView):
     def _body(self, request: Request, item: m.TracingRequest) -> dict[str, Any]:
         from tiphub.web.casework import tracing as tr
 
+        shown = tr.shown_matches(request.user, item)
         return {
             **TracingSerializer(item).data,
-            "matches": [s.to_dict() for s in tr.shown_matches(request.user, item)],
-            "proposed_match": next(
-                (s.index for s in tr.shown_matches(request.user, item) if s.proposed), None
-            ),
+            "matches": [s.to_dict() for s in shown],
+            "proposed_match": next((s.index for s in shown if s.proposed), None),
             "moves": tr.transitions(request.user, item)
             if policy.can(request.user, "case.transition")
             else {},

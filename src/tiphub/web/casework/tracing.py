@@ -394,10 +394,12 @@ def shown_matches(user: Any, tracing: m.TracingRequest) -> list[ShownMatch]:
     proposed = (tracing.proposed_match or {}).get("key")
     shown = []
     for index, match in enumerate(tracing.matches or []):
+        if "key" not in match or "score" not in match:
+            continue  # written before this matcher (no key): run the search again
         visible = _sees(user, match)
         item = ShownMatch(
             index, match["key"], match.get("source", ""), match.get("agency", ""),
-            float(match["score"]), match["likelihood"], visible,
+            float(match["score"]), match.get("likelihood", "weak"), visible,
             proposed=match["key"] == proposed,
         )  # fmt: skip
         if visible:
