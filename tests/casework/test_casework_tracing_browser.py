@@ -13,22 +13,22 @@ from typing import Any
 
 import pytest
 
-# The shared browser fixtures (Debian's chromium, generous deadlines): tests/ is on sys.path.
+# The casework browser test's login; the shared browser fixtures (Debian's chromium, generous
+# deadlines): tests/ and tests/casework/ are on sys.path.
+from test_casework_browser import PASSWORD
+from test_casework_browser import _login as login
+
 from web.test_browser import browser, new_page  # noqa: F401
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PASSWORD = "a long browser test password 7"
 MOTHER = {"given_name": "Theodolinde", "family_name": "Mbarga-Oyelaran"}  # invented canary
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    login(page, base, username)
     page.wait_for_selector("header .who")
 
 
