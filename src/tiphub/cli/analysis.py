@@ -91,6 +91,13 @@ def link_demo(actor: str, encoded: dict[str, Path]) -> Any:
     return run
 
 
+#: The demo's interval: the BCa bootstrap over the whole stepwise selection, seeded so that a
+#: second run gives the same figure. The Wald interval of the selected model ignores that another
+#: model could have been selected and is too narrow (bench/RESULTS.md, end to end).
+DEMO_REPS = 1000
+DEMO_BOOTSTRAP_SEED = 1
+
+
 def estimate_demo(actor: str, run: Any) -> Any:
     """Estimate the hidden figure from the run's histories by year (each year its own model),
     and hand the estimate to the indicators, unless that was done for this run already."""
@@ -104,7 +111,12 @@ def estimate_demo(actor: str, run: Any) -> Any:
             bar.add_task("estimating the hidden figure (multiple systems estimation)", total=None)
             try:
                 kept = estimates.run_estimate(
-                    actor, estimates.EstimateParameters(by=by), linkage_run=run
+                    actor,
+                    estimates.EstimateParameters(
+                        by=by, ci="bootstrap", reps=DEMO_REPS, seed=DEMO_BOOTSTRAP_SEED
+                    ),
+                    linkage_run=run,
+                    jobs=None,  # the command line may use every core (a web worker may not)
                 )
             except estimates.EstimationError as error:
                 fail(f"the demo estimate failed: {error}")
