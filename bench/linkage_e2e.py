@@ -6,8 +6,12 @@ For each seed: `tiphub synth` makes a country (agency intake files with partial 
 truth.csv); every agency file is encoded with one key (`tiphub encode`); the hub links the
 encodings (`tiphub link --histories`), and, for comparison, the plaintext files
 (`tiphub link --plaintext`); pairwise F1 of both against truth.csv; then, when the estimation
-stage is installed, `tiphub estimate H.csv --json` and whether its 95% interval covers the
-true number of victims. Every step goes through the CLI, as a user would run it.
+stage is installed, `tiphub estimate H.csv --json --ci bootstrap --seed S` and whether its 95%
+interval covers the true number of victims. The interval is the BCa bootstrap over the whole
+stepwise selection (the issue's "95% interval"): with the true persons, the Wald interval of the
+selected model covers 2,000 in 17 of 20 countries because it ignores that another model could
+have been selected, the bootstrap in 19 of 20. Every step goes through the CLI, as a user would
+run it.
 """
 
 from __future__ import annotations
@@ -62,7 +66,9 @@ def interval(report: dict[str, Any]) -> tuple[float, float, float] | None:
     return float(report["total"]), float(ci["low"]), float(ci["high"])
 
 
-def country(seed: int, victims: int, work: Path, estimate: str | None) -> dict[str, Any]:
+def country(
+    seed: int, victims: int, work: Path, estimate: str | None, ci: str = "bootstrap"
+) -> dict[str, Any]:
     folder = work / f"country-{seed}"
     run("synth", "--out", str(folder), "--victims", str(victims), "--seed", str(seed))
     files = sorted(p for p in folder.glob("*.csv") if p.stem.isupper())
@@ -99,7 +105,10 @@ def country(seed: int, victims: int, work: Path, estimate: str | None) -> dict[s
         oracle = folder / "histories_true.csv"
         capture_histories(truth, sorted(truth["agency"].unique())).to_csv(oracle, index=False)
         for name, path in (("", histories), ("true_", oracle)):
-            report = json.loads(run("estimate", str(path), "--json", program=estimate).stdout)
+            options = ["--ci", ci] + (["--seed", str(seed)] if ci == "bootstrap" else [])
+            report = json.loads(
+                run("estimate", str(path), "--json", *options, program=estimate).stdout
+            )
             found = interval(report)
             if found:
                 row[f"{name}estimate"] = round(found[0])
@@ -119,15 +128,24 @@ def main() -> None:
         default=TIPHUB,
         help="tiphub program that has `estimate` (e.g. another worktree's, before it is merged)",
     )
+    parser.add_argument(
+        "--ci",
+        choices=("bootstrap", "wald", "profile"),
+        default="bootstrap",
+        help="interval of `tiphub estimate` (default: the BCa bootstrap over the whole model "
+        "selection, 1000 replicates seeded by the country's seed; Wald and profile intervals "
+        "are conditional on the selected model and too narrow when the selection is unsure)",
+    )
     args = parser.parse_args()
     help_text = subprocess.run([args.estimate_cli, "--help"], capture_output=True, text=True).stdout
     estimate = args.estimate_cli if " estimate " in help_text else None
     work = Path(tempfile.mkdtemp(prefix="tiphub-e2e-"))
-    print(f"# {' '.join(sys.argv)}  load {os.getloadavg()[0]:.1f}  estimate stage: {estimate}")
+    load = os.getloadavg()[0]
+    print(f"# {' '.join(sys.argv)}  ci {args.ci}  load {load:.1f}  estimate stage: {estimate}")
     rows = []
     try:
         for seed in range(args.first_seed, args.first_seed + args.countries):
-            rows.append(country(seed, args.victims, work, estimate))
+            rows.append(country(seed, args.victims, work, estimate, args.ci))
             print(json.dumps(rows[-1]), flush=True)
     finally:
         if not args.keep:

@@ -8,31 +8,18 @@ the case at the `referred` stage with the decision form.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+# The shared browser fixtures (Debian's chromium, generous deadlines): tests/ is on sys.path.
+from web.test_browser import CHROMIUM, browser, new_page  # noqa: F401
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 PASSWORD = "a long browser test password 7"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # around it are plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
 
 
 def _login(page: Any, base: str, username: str) -> None:
@@ -46,7 +33,10 @@ def _logout(page: Any) -> None:
     page.click("header .who button[type=submit]")
 
 
-def test_screening_to_referral_in_the_browser(live_server: Any, browser_page: Any) -> None:
+def test_screening_to_referral_in_the_browser(
+    live_server: Any,
+    new_page: Any,  # noqa: F811 - the imported fixture
+) -> None:
     from django.contrib.auth import get_user_model
 
     from tiphub.web.accounts.models import Account
@@ -63,7 +53,7 @@ def test_screening_to_referral_in_the_browser(live_server: Any, browser_page: An
         user = users.create_user(username=name, password=PASSWORD)
         Account.objects.create(user=user, role=role, agency=agency)
 
-    page, base = browser_page, live_server.url
+    page, base = new_page(viewport={"width": 390, "height": 844}), live_server.url  # a phone
     assert os.path.exists(CHROMIUM)
     _login(page, base, "officer")
     page.goto(f"{base}/casework/cases/new/")

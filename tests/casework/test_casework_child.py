@@ -10,7 +10,7 @@ import pytest
 from casework_support import CHILD, SCREENED
 
 from tiphub.web.casework import models as m
-from tiphub.web.casework import services
+from tiphub.web.casework import services, tracing
 from tiphub.web.casework.services import CaseworkError
 from tiphub.workflow import ConsentScope, FrozenClock
 
@@ -79,29 +79,41 @@ def test_unaccompanied_child_guardian_bid_and_reunification(
 
     # tracing: consent by the guardian, risk check, agreement, a second user verifies
     services.record_consent(cpo, case, ConsentScope.TRACING, given_by="guardian")
-    tracing = services.open_tracing(
+    request = services.open_tracing(
         cpo, case, sought={"relation": "mother", "given_name": "Ngozi"}, cross_border=True,
         counterpart_country="NGA", family_contact_safe=True,
     )  # fmt: skip
     with pytest.raises(CaseworkError) as blocked:
-        services.apply_transition(cpo, case, "tracing", "search", tracing=tracing)
+        tracing.search(cpo, request)
     assert "cross-border tracing needs a data-sharing agreement on file" in blocked.value.reasons[0]
-    m.TracingRequest.objects.filter(pk=tracing.pk).update(data_sharing_agreement="DSA-NGA-3")
+    m.TracingRequest.objects.filter(pk=request.pk).update(data_sharing_agreement="DSA-NGA-3")
     services.record_consent(cpo, case, ConsentScope.CROSS_BORDER, given_by="guardian")
-    tracing.refresh_from_db()
-    services.apply_transition(cpo, case, "tracing", "search", tracing=tracing)
-    m.TracingRequest.objects.filter(pk=tracing.pk).update(matches=[{"tracing": 99, "score": 0.91}])
-    tracing.refresh_from_db()
-    services.apply_transition(cpo, case, "tracing", "propose_match", tracing=tracing)
+    request.refresh_from_db()
+    tracing.search(cpo, request)
+    # the search goes abroad as a structured message; the counterpart answers with the mother
+    outgoing = tracing.send_message(cpo, request, counterpart_agency="Social Welfare, Lagos")
+    tracing.receive_message(cpo, request, {
+        "format": "tiphub.tracing-message", "version": 1, "message_id": "ng-sw-0042",
+        "kind": "response", "in_reply_to": outgoing.message_id,
+        "from": {"country": "NGA", "agency": "Social Welfare, Lagos"},
+        "data_sharing_agreement": "DSA-NGA-3",
+        "persons": [{"relation": "mother", "given_name": "Ngozi", "family_name": "Eze",
+                     "birth_year": "1984"}],
+    })  # fmt: skip
+    found = tracing.search(cpo, request)
+    assert found[0]["source"] == "message"
+    assert found[0]["likelihood"] == "likely"
+    tracing.propose_match(cpo, request, 0)
     with pytest.raises(CaseworkError, match="second user"):
-        services.apply_transition(cpo, case, "tracing", "verify", tracing=tracing)
-    services.apply_transition(cpo2, case, "tracing", "verify", tracing=tracing)
-    m.TracingRequest.objects.filter(pk=tracing.pk).update(reunification_assessed=True)
-    tracing.refresh_from_db()
-    services.apply_transition(cpo2, case, "tracing", "assess_reunification", tracing=tracing)
-    services.apply_transition(cpo2, case, "tracing", "reunify", tracing=tracing)
-    tracing.refresh_from_db()
-    assert tracing.state == "reunified"
+        tracing.verify_match(cpo, request, method="documents")
+    tracing.verify_match(cpo2, request, method="documents_and_interview")
+    tracing.assess_reunification(
+        cpo2, request, both_sides_willing=True, reunification_safe=True,
+        childs_views="wants to live with her mother again",
+    )  # fmt: skip
+    tracing.decide(cpo2, request, "reunify")
+    request.refresh_from_db()
+    assert request.state == "reunified"
 
     services.apply_transition(
         cpo, case, "child", "implement_solution", solution="cross_border_reunification"

@@ -74,7 +74,16 @@ def test_audit_verify_passes_then_names_the_tampered_event(intake_file) -> None:
     assert ok.exit_code == 0
     report = json.loads(ok.stdout)
     assert report["ok"]
-    assert report["events"] == AuditEvent.objects.count() == 4  # 3 creates + 1 import
+    assert report["events"] == 4  # 3 creates + 1 import
+    # The check itself is audited after it ran, as the page's check is, with the head checked.
+    check = AuditEvent.objects.get(seq=5)
+    assert (check.action, check.outcome, check.actor_label[:3]) == ("audit.verify", "ok", "cli")
+    assert check.details == {
+        "via": "cli",
+        "events": 4,
+        "head_seq": 4,
+        "head_hash": report["head_hash"],
+    }
     target = AuditEvent.objects.get(seq=2)
     triggers.uninstall(connection)
     try:
@@ -87,6 +96,9 @@ def test_audit_verify_passes_then_names_the_tampered_event(intake_file) -> None:
     assert broken.exit_code == 1
     assert f"audit chain broken at event 2 (id {target.pk})" in broken.stderr
     assert "edited" in broken.stderr
+    failed = AuditEvent.objects.filter(action="audit.verify").latest("seq")
+    assert failed.outcome == "failed"
+    assert (failed.details["bad_seq"], failed.details["bad_id"]) == (2, target.pk)
 
 
 def test_export_is_audited_and_holds_no_identity(intake_file, tmp_path) -> None:

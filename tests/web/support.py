@@ -130,4 +130,13 @@ def casework_objects(stored: dict[str, Any], agency_code: str) -> dict[str, Any]
             view_profile="shelter",
             created_at=now,
         )
+        from tiphub.web.casework.models import TracingMessage, TracingRequest
+
+        tracing = TracingRequest.objects.create(case=case, cross_border=True, created_at=now)
+        cached["tracing"] = tracing
+        cached["tracing_message"] = TracingMessage.objects.create(
+            tracing=tracing, direction="outgoing", message_id=f"matrix-{agency_code}",
+            counterpart_country="NGA", counterpart_agency="Social Welfare",
+            data_sharing_agreement="DSA-1", created_at=now,
+        )  # fmt: skip
     return cached

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import logging
 from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from tiphub.web.accounts import sessions
+from tiphub.web.accounts import lockout, sessions
 
 from .support import PASSWORD, client_for
+
+#: A password typed into the user-name field (invented).
+CANARY_LOGIN = "Quokka-Lantern-8841-canary"
 
 
 def _events(action: str) -> list[Any]:
@@ -60,6 +67,13 @@ def test_failed_logins_lock_the_name_and_every_attempt_is_audited(
     assert failed[-1].details["reason"] == "locked"
     assert len(_events("auth.lockout")) == 1
     assert not _events("auth.login")
+    # Every event names the account (object and id), never the typed name.
+    user = role_users["caseworker"]
+    for event in [*failed, *_events("auth.lockout")]:
+        assert (event.object_type, event.object_id) == ("auth.user", str(user.pk))
+        assert event.details["user_id"] == user.pk
+        assert "username" not in event.details
+        assert "name_hmac" not in event.details
 
 
 def test_lockout_also_covers_names_that_do_not_exist(db: Any, settings: Any) -> None:
@@ -68,6 +82,103 @@ def test_lockout_also_covers_names_that_do_not_exist(db: Any, settings: Any) -> 
     for _ in range(3):
         response = _login(client, "nobody-here", "whatever pass")
     assert "locked" in response.content.decode()  # same answer as for a real account
+
+
+def test_a_known_name_typed_in_another_case_still_names_the_account(
+    role_users: dict[str, Any],
+) -> None:
+    _login(Client(), "  Caseworker-POL ", "wrong password")
+    (event,) = _events("auth.login_failed")
+    assert event.details["user_id"] == role_users["caseworker"].pk
+
+
+def _table_dump() -> str:
+    """Every row of every table of the test database, as text (an SQL dump's content)."""
+    from django.db import connection
+
+    rows: list[str] = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            rows += [repr(row) for row in cursor.fetchall()]
+    return "\n".join(rows)
+
+
+def _forms(value: str) -> list[str]:
+    raw = value.encode("utf-8")
+    return [value, value.lower(), value.upper(), base64.b64encode(raw).decode(), raw.hex()]
+
+
+def test_a_password_typed_as_a_user_name_is_kept_nowhere(
+    role_users: dict[str, Any], settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The name field's text becomes a keyed HMAC: the DPO still sees repeated attempts."""
+    from tiphub.web.accounts.models import LoginThrottle
+    from tiphub.web.crypto.keyring import PURPOSE_LOGIN_NAME
+    from tiphub.web.registry import keys
+
+    settings.TIPHUB_LOCKOUT_THRESHOLD = 3
+    client = Client()
+    with caplog.at_level(logging.DEBUG):
+        for typed in (CANARY_LOGIN, f"  {CANARY_LOGIN.upper()} ", CANARY_LOGIN):
+            assert _login(client, typed, "whatever pass").status_code == 200
+        locked = _login(client, CANARY_LOGIN.lower(), "whatever pass")
+    assert "locked" in locked.content.decode()  # lockout still counts the unknown name
+    events = [*_events("auth.login_failed"), *_events("auth.lockout")]
+    assert len(events) == 5
+    ring = keys.keyring()
+    keyed = hmac.new(
+        ring.subkey(ring.active_id, PURPOSE_LOGIN_NAME),
+        CANARY_LOGIN.lower().encode(),
+        hashlib.sha256,
+    ).hexdigest()[:32]
+    for event in events:
+        assert event.object_type == ""
+        assert event.details["user"] == "unknown"
+        assert event.details["name_hmac"] == keyed  # one value for one name, however typed
+        assert event.details["key_id"] == ring.active_id
+    assert keyed != hashlib.sha256(CANARY_LOGIN.lower().encode()).hexdigest()[:32]
+    assert list(LoginThrottle.objects.values_list("name_key", flat=True)) == [keyed]
+    dump, logs = _table_dump(), caplog.text
+    assert "auth.login_failed" in dump  # the dump holds the audit log
+    for form in _forms(CANARY_LOGIN):
+        assert form not in dump, form
+        assert form not in logs, form
+
+
+def test_the_name_hmac_depends_on_the_key(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tiphub.web.accounts import login_names
+    from tiphub.web.registry import keys
+
+    before, first_key = login_names.name_hmac(CANARY_LOGIN)
+    rotated = keys.keyring().rotated()
+    monkeypatch.setattr(keys, "keyring", lambda **_kwargs: rotated)
+    after, second_key = login_names.name_hmac(CANARY_LOGIN)
+    assert second_key == rotated.active_id != first_key
+    assert after != before
+
+
+def test_unlock_from_the_command_line_names_the_account_or_the_hmac(
+    role_users: dict[str, Any], settings: Any
+) -> None:
+    from typer.testing import CliRunner
+
+    from tiphub.cli import app
+
+    settings.TIPHUB_LOCKOUT_THRESHOLD = 2
+    client = Client()
+    for _ in range(2):
+        _login(client, "caseworker-pol", "wrong password")
+    assert "locked" in _login(client, "caseworker-pol", PASSWORD).content.decode()
+    runner = CliRunner()
+    assert runner.invoke(app, ["users", "unlock", "caseworker-pol"]).exit_code == 0
+    assert runner.invoke(app, ["users", "unlock", CANARY_LOGIN]).exit_code == 0
+    known, unknown = _events("account.unlock")
+    assert known.details == {"user_id": role_users["caseworker"].pk}
+    assert unknown.details["user"] == "unknown"
+    assert "name_hmac" in unknown.details
+    assert CANARY_LOGIN.lower() not in _table_dump().lower()
+    assert _login(client, "caseworker-pol", PASSWORD).status_code == 302
 
 
 def test_lockout_ends_after_its_window(role_users: dict[str, Any], settings: Any) -> None:
@@ -81,11 +192,12 @@ def test_lockout_ends_after_its_window(role_users: dict[str, Any], settings: Any
     client = Client()
     for _ in range(2):
         _login(client, "caseworker-pol", "wrong password")
-    LoginThrottle.objects.filter(username="caseworker-pol").update(
+    key = lockout.throttle_key("caseworker-pol")
+    LoginThrottle.objects.filter(name_key=key).update(
         locked_until=timezone.now() - timedelta(seconds=1)
     )
     assert _login(client, "caseworker-pol", PASSWORD).status_code == 302
-    assert not LoginThrottle.objects.filter(username="caseworker-pol").exists()
+    assert not LoginThrottle.objects.filter(name_key=key).exists()
 
 
 def test_idle_session_is_logged_out(role_users: dict[str, Any], monkeypatch: Any) -> None:

@@ -2,7 +2,8 @@
 
 A real server (`tiphub serve`, gunicorn) runs in a private directory with every log captured; a
 data officer uploads a file with errors and then a good one, a caseworker searches the name,
-opens the record (so the name is decrypted and rendered) and triggers a few error paths. Then the
+opens the record (so the name is decrypted and rendered) and triggers a few error paths; someone
+types a password into the login page's user-name field until the name is locked out. Then the
 logs, the temporary-upload directory, every file under var/ and a full SQL dump of the database
 are searched for the canary values in plain, lower-case, base64 and hex forms.
 """
@@ -29,7 +30,9 @@ from .support import BAD_ROWS, CANARY_DOCUMENT, CANARY_FAMILY, CANARY_GIVEN, GOO
 pytestmark = pytest.mark.slow
 
 PASSWORD = "canary password for tests 77"
-CANARIES = (CANARY_GIVEN, CANARY_FAMILY, CANARY_DOCUMENT)
+#: A password typed into the user-name field (invented): failed logins must not keep it.
+CANARY_LOGIN = "Pelican-Ember-5309-typed-as-name"
+CANARIES = (CANARY_GIVEN, CANARY_FAMILY, CANARY_DOCUMENT, CANARY_LOGIN)
 #: Waits are deadlines, not expectations: CI machines are small and often busy, so a request may
 #: take long without anything being wrong. Only a server that never answers fails the test.
 START_DEADLINE = 300  # seconds for migrate's output to be served: collectstatic, gunicorn boot
@@ -158,6 +161,23 @@ def _session(base: str, username: str) -> requests.Session:
     return session
 
 
+def _failed_login(base: str, typed_name: str) -> requests.Response:
+    session = requests.Session()
+    page = session.get(f"{base}/accounts/login/", timeout=REQUEST_TIMEOUT)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token
+    return session.post(
+        f"{base}/accounts/login/",
+        data={
+            "username": typed_name,
+            "password": "not the password",
+            "csrfmiddlewaretoken": token.group(1),
+        },
+        headers={"Referer": f"{base}/accounts/login/"},
+        timeout=REQUEST_TIMEOUT,
+    )
+
+
 def _post_file(session: requests.Session, base: str, path: Path) -> requests.Response:
     page = session.get(f"{base}/submissions/", timeout=REQUEST_TIMEOUT)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
@@ -218,6 +238,10 @@ def test_an_imported_name_reaches_no_log_and_no_dump(server: dict[str, Any]) -> 
     worker.get(f"{base}/records/999999/", params={"q": CANARY_FAMILY}, timeout=REQUEST_TIMEOUT)
     worker.get(f"{base}/audit/", params={"actor": CANARY_GIVEN}, timeout=REQUEST_TIMEOUT)
     officer.get(f"{base}/records/", params={"family_name": CANARY_FAMILY}, timeout=REQUEST_TIMEOUT)
+    # A password typed as a user name, until the name is locked out (threshold 5).
+    answers = [_failed_login(base, CANARY_LOGIN) for _ in range(6)]
+    assert all(a.status_code == 200 for a in answers)
+    assert "locked" in answers[-1].text
 
     server["stop"]()  # every log line is on disk once the server has exited
     leaks: list[str] = []
@@ -234,6 +258,7 @@ def test_an_imported_name_reaches_no_log_and_no_dump(server: dict[str, Any]) -> 
     with sqlite3.connect(database) as connection:
         dump = "\n".join(connection.iterdump()).encode("utf-8")
     assert b"submission.import" in dump  # the dump holds the audit log and the records
+    assert b"auth.lockout" in dump  # and the failed logins, keyed
     for canary in CANARIES:
         if any(form in dump for form in _forms(canary)):
             leaks.append(f"{canary} in the SQL dump")

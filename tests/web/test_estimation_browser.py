@@ -36,7 +36,7 @@ def test_statistician_estimates_from_an_uploaded_file(
     failed: list[str] = []
     page.on(
         "response",
-        lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None,
+        lambda r: failed.append(r.url) if r.status >= 400 else None,
     )
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

@@ -23,6 +23,7 @@ SUBMISSION_ROLES = {"data_officer", "supervisor"}
 STATS_ROLES = AGENCY_ROLES | {"statistician"}
 INDICATOR_ROLES = {"statistician", "supervisor"}  # published aggregates, never an identity
 ANALYSIS_ROLES = {"statistician"}  # linkage runs and estimates: aggregates and diagnostics
+LINKAGE_SUBMITTERS = {"data_officer", "supervisor"}  # their own agency's encodings
 ALL_ROLES = set(roles())
 # NRM casework (tiphub.web.casework): roles with case.* / referral.* permissions in roles.yaml.
 CASE_ROLES = {
@@ -91,6 +92,8 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "casework:bia": ("case", SEES_CHILD - {"guardian"}, 403),
     "casework:bid": ("case", SEES_CHILD - {"guardian"}, 403),
     "casework:tracing": ("case", CASE_EDIT_ROLES | {"guardian"}, 403),
+    "casework:tracing-request": ("case", CASE_EDIT_ROLES | {"guardian"}, 403),
+    "casework:tracing-message": ("case", CASE_EDIT_ROLES | {"guardian"}, 403),  # a download
     "casework:risk": ("case", CASE_EDIT_ROLES, 403),
     "casework:return_plan": ("case", CASE_EDIT_ROLES, 403),
     "casework:follow_up": ("case", CASE_EDIT_ROLES, 403),
@@ -107,6 +110,8 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "casework_api:case-guardian": ("case", SEES_CHILD, 403),
     "casework_api:case-best-interests": ("case", SEES_CHILD, 403),
     "casework_api:case-tracing": ("case", SEES_CHILD, 403),
+    "casework_api:case-tracing-detail": ("case", SEES_CHILD, 403),
+    "casework_api:case-tracing-messages": ("case", SEES_CHILD, 403),
     "casework_api:case-risk-assessments": ("case", FULL_VIEW, 403),
     "casework_api:case-return-plan": ("case", FULL_VIEW, 403),
     "casework_api:case-follow-ups": ("case", FULL_VIEW, 403),
@@ -124,6 +129,17 @@ EXPECTED: dict[str, tuple[str | None, set[str], int]] = {
     "monitoring:estimate": (None, set(), 405),
     "monitoring:estimate-retire": (None, set(), 405),
     "monitoring:release-new": (None, set(), 405),
+    "linkage:index": (None, ANALYSIS_ROLES | LINKAGE_SUBMITTERS, 403),
+    "linkage:round-new": (None, set(), 405),  # POST only (tests/web/test_linkage_page.py)
+    "linkage:round": ("linkage_round", ANALYSIS_ROLES | LINKAGE_SUBMITTERS, 403),
+    "linkage:upload": ("linkage_round", set(), 405),
+    "linkage:round-run": ("linkage_round", set(), 405),
+    "linkage:plaintext": (None, set(), 405),
+    "linkage:consent": (None, set(), 405),
+    "linkage:run": ("linkage_run", ANALYSIS_ROLES, 403),
+    "linkage:weights": ("linkage_run", ANALYSIS_ROLES, 403),
+    "linkage:sizes": ("linkage_run", ANALYSIS_ROLES, 403),
+    "linkage:histories": ("linkage_run", ANALYSIS_ROLES, 403),
     "estimation:index": (None, ANALYSIS_ROLES, 403),
     "estimation:run": (None, set(), 405),  # POST only (tests/web/test_estimation_page.py)
     "estimation:detail": ("estimate", ANALYSIS_ROLES, 403),
@@ -155,16 +171,31 @@ AGENCY_KINDS = {"record", "submission"}
 
 @pytest.fixture
 def national(role_users: dict[str, Any]) -> dict[str, Any]:
-    """National objects of the analysis pages: an estimate."""
+    """National objects of the analysis pages: an estimate, a linkage round and a run."""
     from pathlib import Path
 
     from tiphub.web.analysis.estimates import EstimateParameters, run_estimate
+    from tiphub.web.analysis.linking import open_round
+    from tiphub.web.analysis.models import LinkageMode, LinkageRun
 
     western = Path(__file__).resolve().parents[1] / "data" / "mse" / "Western.csv"
     estimate = run_estimate(
         role_users["statistician"], EstimateParameters(), histories=western.read_bytes()
     )
-    return {"estimate": estimate}
+    png = b"\x89PNG\r\n\x1a\n"  # the picture views serve what the run kept
+    run = LinkageRun.objects.create(
+        mode=LinkageMode.ENCODED,
+        threshold=0.5,
+        data_fingerprint="0" * 64,
+        records=0,
+        persons=0,
+        candidate_pairs=0,
+        weights_png=png,
+        sizes_png=png,
+        actor_label="test",
+    )
+    linkage_round = open_round(role_users["statistician"], "test round")
+    return {"estimate": estimate, "linkage_run": run, "linkage_round": linkage_round}
 
 
 def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
@@ -206,7 +237,10 @@ def _url(
     if kind in {"case", "referral"}:
         from .support import casework_objects
 
-        return path.replace("<int:pk>", str(casework_objects(stored, agency)[kind].pk))
+        objects = casework_objects(stored, agency)
+        path = path.replace("<int:tracing_pk>", str(objects["tracing"].pk))
+        path = path.replace("<int:message_pk>", str(objects["tracing_message"].pk))
+        return path.replace("<int:pk>", str(objects[kind].pk))
     if kind is not None:
         return path.replace("<int:pk>", str(national[kind].pk))
     return path

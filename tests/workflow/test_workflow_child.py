@@ -130,7 +130,7 @@ def test_unaccompanied_child_to_cross_border_reunification(
         "a family relationship is verified by a second user, not the one who proposed the match",
     )
     tracing = _tracing_step(workflow, case, "verify", cpo2, tracing)
-    tracing = replace(tracing, reunification_assessed=True)
+    tracing = replace(tracing, reunification_assessed=True, reunification_recommended=True)
     tracing = _tracing_step(workflow, case, "assess_reunification", cpo2, tracing)
     tracing = _tracing_step(workflow, case, "reunify", cpo2, tracing)
     assert tracing.state == "reunified"
@@ -148,7 +148,9 @@ def _tracing_step(workflow, case, name, who, tracing):  # type: ignore[no-untype
 
 def test_reunification_without_bid_is_refused(workflow: Workflow, clock: FrozenClock) -> None:
     case = Driver(workflow, clock, new_case(is_child=True))
-    tracing = TracingFacts("t2", "reunification_assessed", reunification_assessed=True)
+    tracing = TracingFacts(
+        "t2", "reunification_assessed", reunification_assessed=True, reunification_recommended=True
+    )
     outcome = workflow.attempt(case.facts, case.request(TR, "reunify", cpo, tracing=tracing))
     assert outcome.reasons == (
         "a child is reunified only after a best-interests determination (BID) found local "

@@ -11,8 +11,12 @@ Steps, each idempotent so that running the demo twice changes nothing:
    printed once;
 6. a small NRM casework scenario (`tiphub.web.casework.demo`: cases at different stages, a
    referral from the police to the shelter, a child with a guardian), made once;
-7. the population table kept and a first indicator release computed (`/indicators/`);
-8. `tiphub serve` on http://127.0.0.1:8000 (unless `--no-serve`).
+7. the spine (`tiphub.cli.analysis`): each agency's identities encoded with a demo linkage key,
+   the encodings linked into unique persons (`/linkage/`), the hidden figure estimated from the
+   persons' capture histories, by year, with its interval (`/estimation/`);
+8. the population table kept and an indicator release computed over unique persons, with the
+   estimate (`/indicators/`);
+9. `tiphub serve` on http://127.0.0.1:8000 (unless `--no-serve`).
 """
 
 from __future__ import annotations
@@ -192,8 +196,10 @@ def demo(
         elif users_file.exists():
             err_console.print(f"demo accounts already exist: their passwords are in {users_file}")
         demo_casework()
+        from tiphub.cli.analysis import demo_analysis
         from tiphub.cli.indicators import demo_indicators
 
+        demo_analysis(out_dir, metadata)
         demo_indicators(out_dir / metadata.get("files", {}).get("population", "population.csv"))
         if no_serve:
             err_console.print("[green]demo ready.[/] Serve it with: tiphub serve")

@@ -379,15 +379,31 @@ def keys_reencrypt(
 def audit_verify(
     as_json: Annotated[bool, typer.Option("--json", help="Result as JSON on stdout.")] = False,
 ) -> None:
-    """Check the audit log's hash chain: exit 0 intact, 1 broken (naming the first bad event)."""
+    """Check the audit log's hash chain: exit 0 intact, 1 broken (naming the first bad event).
+
+    The check itself is audited (`audit.verify`, actor `cli:<user>`, as the page's check is),
+    written after the check: the head printed is the one checked, and the next check covers
+    this event too.
+    """
     with django_session():
-        from tiphub.web.audit.services import verify_chain
+        from tiphub.web.audit.services import record_event, verify_chain
 
         with progress() as bar:
             task = bar.add_task("verifying the audit chain", total=None)
             report = verify_chain(
                 progress=lambda done, total: bar.update(task, completed=done, total=total)
             )
+        details: dict[str, Any] = {
+            "via": "cli",
+            "events": report.events,
+            "head_seq": report.head_seq,
+            "head_hash": report.head_hash,
+        }
+        if not report.ok:
+            details.update(bad_seq=report.bad_seq, bad_id=report.bad_pk)
+        record_event(
+            cli_actor(), "audit.verify", outcome="ok" if report.ok else "failed", details=details
+        )
     if as_json:
         sys.stdout.write(
             json.dumps(

@@ -229,27 +229,43 @@ def set_password(
 
 @users_app.command("token")
 def token(name: Annotated[str, typer.Argument(help="The user name.")]) -> None:
-    """Issue a new API token (printed on stdout; any previous token stops working)."""
+    """Issue a new API token (printed on stdout; any previous token stops working).
+
+    The token expires TIPHUB_TOKEN_MAX_AGE_SECONDS after it is issued (by default the absolute
+    session lifetime, 8 hours); the expiry is printed on stderr.
+    """
     _setup()
+    from datetime import UTC
+
     from rest_framework.authtoken.models import Token
+
+    from tiphub.web.api.authentication import expires_at, max_age
 
     user = _get_user(name)
     if not user.is_active:
         fail(f"{name} is disabled")
     Token.objects.filter(user=user).delete()
     issued = Token.objects.create(user=user)
-    _audit("account.token", user_id=user.pk)
+    expiry = expires_at(issued).astimezone(UTC)
+    _audit("account.token", user_id=user.pk, expires_at=expiry.isoformat(timespec="seconds"))
     sys.stdout.write(issued.key + "\n")
+    hours = max_age().total_seconds() / 3600
+    err_console.print(
+        f"token for {name} expires at {expiry:%Y-%m-%d %H:%M:%S} UTC (in {hours:g} h; "
+        "TIPHUB_TOKEN_MAX_AGE_SECONDS); run this command again for a new one",
+        highlight=False,
+    )
 
 
 @users_app.command("unlock")
 def unlock(name: Annotated[str, typer.Argument(help="The user name.")]) -> None:
     """Lift a lockout after failed logins."""
     _setup()
-    from tiphub.web.accounts import lockout
+    from tiphub.web.accounts import lockout, login_names
 
     lockout.clear(name)
-    _audit("account.unlock", username=lockout.normalise(name))
+    _account, who = login_names.describe(name)  # the account, or the name's keyed HMAC
+    _audit("account.unlock", **who)
     err_console.print(f"unlocked {name}")
 
 

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from tiphub.web import config
@@ -162,6 +163,13 @@ SESSION_COOKIE_AGE = int(os.environ.get("TIPHUB_SESSION_IDLE_SECONDS", 15 * 60))
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TIPHUB_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("TIPHUB_SESSION_ABSOLUTE_SECONDS", 8 * 3600))
+# API tokens (tiphub.web.api.authentication) expire this long after `tiphub users token` issued
+# them; by default as long as a session may last.
+TIPHUB_TOKEN_MAX_AGE_SECONDS = int(
+    os.environ.get("TIPHUB_TOKEN_MAX_AGE_SECONDS", TIPHUB_SESSION_ABSOLUTE_SECONDS)
+)
+if TIPHUB_TOKEN_MAX_AGE_SECONDS < 1:
+    raise ImproperlyConfigured("TIPHUB_TOKEN_MAX_AGE_SECONDS must be a positive number of seconds")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -208,9 +216,11 @@ STATIC_ROOT = VAR_DIR / "static"
 WHITENOISE_ROOT = BASE_DIR / "pages" / "root"
 
 REST_FRAMEWORK = {
+    # Token first: its `WWW-Authenticate: Token` makes an unauthenticated request (or an expired
+    # token) a 401, not a 403. Tokens expire (TIPHUB_TOKEN_MAX_AGE_SECONDS).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tiphub.web.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     # Deny by default: a view is open only to users for whom policy.can(user, view.policy_action).
     "DEFAULT_PERMISSION_CLASSES": ["tiphub.web.api.permissions.PolicyPermission"],
@@ -244,5 +254,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TIPHUB_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Libraries' chatter (matplotlib's font and unit notes) is not the operator's business.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "matplotlib": {"level": "WARNING"}},
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("casework/", include("tiphub.web.casework.urls")),
     path("accounts/", include("tiphub.web.accounts.urls")),
     path("indicators/", include("tiphub.web.monitoring.urls")),
+    path("linkage/", include("tiphub.web.analysis.linkage_urls")),
     path("estimation/", include("tiphub.web.analysis.estimation_urls")),
     path("", include("tiphub.web.screening.urls")),
     path("api/v1/", include("tiphub.web.api.urls")),

@@ -241,3 +241,5 @@ class TracingFacts:
     match_proposed_by: str = ""
     candidate_matches: int = 0
     reunification_assessed: bool = False
+    #: the assessment found both sides willing and reunification safe
+    reunification_recommended: bool = False

@@ -16,6 +16,7 @@ from tiphub.workflow.facts import (
     CaseFacts,
     ConsentScope,
     RiskResult,
+    TracingFacts,
     Track,
 )
 from tiphub.workflow.machine import Guard, GuardContext
@@ -413,8 +414,10 @@ def _tracing(ctx: GuardContext):  # type: ignore[no-untyped-def]
     return ctx.request.tracing
 
 
-def tracing_safe_and_consented(ctx: GuardContext) -> str | None:
-    tracing, facts, at = _tracing(ctx), ctx.facts, ctx.at
+def tracing_blockers(facts: CaseFacts, tracing: TracingFacts, at: datetime) -> list[str]:
+    """Why a search for the family may not run now (empty: it may). Checked by the `search`
+    transition and again before every run of the matcher: consent can be withdrawn and a risk
+    check revised while a request is searching."""
     problems = []
     if not facts.consent(ConsentScope.TRACING, at):
         problems.append("no consent to tracing is recorded")
@@ -423,11 +426,22 @@ def tracing_safe_and_consented(ctx: GuardContext) -> str | None:
     elif not tracing.family_contact_safe:
         problems.append("the risk check found contacting the family unsafe")
     if tracing.cross_border:
-        if not facts.consent(ConsentScope.CROSS_BORDER, at):
-            problems.append("cross-border tracing needs consent to share across borders")
-        if not tracing.data_sharing_agreement.strip():
-            problems.append("cross-border tracing needs a data-sharing agreement on file")
-    return "; ".join(problems) or None
+        problems += cross_border_blockers(facts, tracing, at)
+    return problems
+
+
+def cross_border_blockers(facts: CaseFacts, tracing: TracingFacts, at: datetime) -> list[str]:
+    """Why nothing of this request may cross a border now (a search abroad, a message)."""
+    problems = []
+    if not facts.consent(ConsentScope.CROSS_BORDER, at):
+        problems.append("cross-border tracing needs consent to share across borders")
+    if not tracing.data_sharing_agreement.strip():
+        problems.append("cross-border tracing needs a data-sharing agreement on file")
+    return problems
+
+
+def tracing_safe_and_consented(ctx: GuardContext) -> str | None:
+    return "; ".join(tracing_blockers(ctx.facts, _tracing(ctx), ctx.at)) or None
 
 
 def has_candidate(ctx: GuardContext) -> str | None:
@@ -444,6 +458,15 @@ def reunification_assessed(ctx: GuardContext) -> str | None:
     if _tracing(ctx).reunification_assessed:
         return None
     return "record the reunification assessment (both sides' willingness, safety) first"
+
+
+def reunification_recommended(ctx: GuardContext) -> str | None:
+    if _tracing(ctx).reunification_recommended:
+        return None
+    return (
+        "the reunification assessment did not find both sides willing and reunification safe "
+        "(Inter-agency Guiding Principles on Unaccompanied and Separated Children)"
+    )
 
 
 def reunification_in_best_interests(ctx: GuardContext) -> str | None:

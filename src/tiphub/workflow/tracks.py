@@ -562,7 +562,7 @@ TRACING = StateMachine(
             {"reunification_assessed"},
             "reunified",
             {CW, CPO},
-            (g.reunification_in_best_interests,),
+            (g.reunification_recommended, g.reunification_in_best_interests),
         ),
         _t(
             TR,

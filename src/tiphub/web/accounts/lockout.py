@@ -2,7 +2,11 @@
 
 Settings: `TIPHUB_LOCKOUT_THRESHOLD` failures within `TIPHUB_LOCKOUT_SECONDS` lock the name for
 `TIPHUB_LOCKOUT_SECONDS`. The check sits in an authentication backend, so every way in (login
-page, API token endpoint, `django.contrib.auth.authenticate`) is throttled the same way.
+page, `django.contrib.auth.authenticate`) is throttled the same way.
+
+The throttle table never holds the typed name (people type passwords there): each row is keyed
+by the login name's keyed HMAC (`login_names.name_hmac`, the value the audit log records for an
+unknown name), so the same name, in any case and with any surrounding spaces, is one throttle.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from tiphub.web.accounts.login_names import name_hmac
 from tiphub.web.accounts.models import LoginThrottle
 
 
@@ -27,14 +32,14 @@ def window() -> timedelta:
     return timedelta(seconds=int(getattr(settings, "TIPHUB_LOCKOUT_SECONDS", 15 * 60)))
 
 
-def normalise(username: str) -> str:
-    """Lock on the lower-cased, trimmed name: `Alice` and `alice ` are one throttle."""
-    return username.strip().lower()[:150]
+def throttle_key(username: str) -> str:
+    """The throttle row's key: the keyed HMAC of the normalised name, never the name."""
+    return name_hmac(username)[0]
 
 
 def is_locked(username: str) -> bool:
     """True while the name is locked out."""
-    row = LoginThrottle.objects.filter(username=normalise(username)).first()
+    row = LoginThrottle.objects.filter(name_key=throttle_key(username)).first()
     return bool(row and row.locked_until and row.locked_until > timezone.now())
 
 
@@ -43,7 +48,7 @@ def register_failure(username: str) -> bool:
     now = timezone.now()
     with transaction.atomic():
         row, _ = LoginThrottle.objects.select_for_update().get_or_create(
-            username=normalise(username)
+            name_key=throttle_key(username)
         )
         if row.locked_until and row.locked_until > now:
             return False  # already locked: do not extend it on every try
@@ -60,7 +65,7 @@ def register_failure(username: str) -> bool:
 
 def clear(username: str) -> None:
     """Forget failures after a successful login (or an administrator's unlock)."""
-    LoginThrottle.objects.filter(username=normalise(username)).delete()
+    LoginThrottle.objects.filter(name_key=throttle_key(username)).delete()
 
 
 class LockoutModelBackend(ModelBackend):

@@ -48,16 +48,17 @@ class LoginThrottle(models.Model):
     """Failed logins per user name (existing or not, so that lockout reveals no account).
 
     After `TIPHUB_LOCKOUT_THRESHOLD` failures within `TIPHUB_LOCKOUT_SECONDS` the name is locked
-    for `TIPHUB_LOCKOUT_SECONDS`; a successful login clears the row.
+    for `TIPHUB_LOCKOUT_SECONDS`; a successful login clears the row. The name is kept only as
+    its keyed HMAC (`accounts.login_names`): what was typed may be someone's password.
     """
 
-    username = models.CharField(max_length=150, unique=True)
+    name_key = models.CharField(max_length=64, unique=True)
     failures = models.PositiveIntegerField(default=0)
     first_failure_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.username}: {self.failures} failure(s)"
+        return f"{self.name_key[:8]}: {self.failures} failure(s)"
 
 
 class UserSession(models.Model):

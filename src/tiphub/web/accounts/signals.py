@@ -1,8 +1,9 @@
 """Audit and bookkeeping around authentication: login, failure, lockout, logout, disable.
 
 Connected in `AccountsConfig.ready()`. Every event goes to the hash-chained audit log through
-`tiphub.web.audit.services.record_event`; user names are account names, not victims' data, but
-passwords and tokens never reach an event.
+`tiphub.web.audit.services.record_event`. Passwords and tokens never reach an event, and neither
+does a user name typed at a failed login (it may be a password typed in the wrong field): the
+event names the account, or holds a keyed HMAC of an unknown name (`accounts.login_names`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from tiphub.web.accounts import lockout, sessions
+from tiphub.web.accounts import lockout, login_names, sessions
 
 
-def _audit(actor: Any, action: str, *, outcome: str = "ok", details: dict[str, Any]) -> None:
+def _audit(
+    actor: Any, action: str, *, obj: Any = None, outcome: str = "ok", details: dict[str, Any]
+) -> None:
     from tiphub.web.audit.services import record_event
 
-    record_event(actor, action, outcome=outcome, details=details)
+    record_event(actor, action, obj, outcome=outcome, details=details)
 
 
 def _client(request: HttpRequest | None) -> dict[str, Any]:
@@ -42,16 +45,29 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
 def on_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
+    """Audit the failure and count it for lockout, without keeping the typed user name.
+
+    The event names the account when the name is a user's, else only that the name was unknown
+    and its keyed HMAC (`login_names.describe`): a password typed into the name field must not
+    end up in the append-only log.
+    """
     username = str(credentials.get("username") or "")
     was_locked = bool(request is not None and getattr(request, "tiphub_locked_out", False))
-    details = {"username": lockout.normalise(username), **_client(request)}
+    account, who = login_names.describe(username)
+    details = {**who, **_client(request)}
     if was_locked:
-        _audit(None, "auth.login_failed", outcome="denied", details={**details, "reason": "locked"})
+        _audit(
+            None,
+            "auth.login_failed",
+            obj=account,
+            outcome="denied",
+            details={**details, "reason": "locked"},
+        )
         return
     starts_lockout = lockout.register_failure(username) if username else False
-    _audit(None, "auth.login_failed", outcome="failed", details=details)
+    _audit(None, "auth.login_failed", obj=account, outcome="failed", details=details)
     if starts_lockout:
-        _audit(None, "auth.lockout", outcome="denied", details=details)
+        _audit(None, "auth.lockout", obj=account, outcome="denied", details=details)
 
 
 @receiver(user_logged_out, dispatch_uid="tiphub-logout")

@@ -13,5 +13,7 @@ class AnalysisConfig(AppConfig):
         from tiphub.web.analysis import status
         from tiphub.web.pages.nav import NavItem, register
 
+        register(NavItem("linkage", _("Linkage"), "linkage:index", "linkage.run", 40))
+        register(NavItem("linkage-submit", _("Linkage"), "linkage:index", "linkage.submit", 40))
         register(NavItem("estimation", _("Estimation"), "estimation:index", "estimation.run", 45))
         status.register()

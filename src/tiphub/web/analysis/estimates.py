@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from tiphub.web.analysis.models import EstimateRun, EstimateSource, LinkageRun
+from tiphub.web.analysis.models import EstimateRun, EstimateSource, LinkageRun, author_fields
 
 if TYPE_CHECKING:
     from tiphub.estimation import MSE
@@ -79,12 +79,6 @@ class EstimateParameters:
         data["terms"] = list(self.terms)
         data["by"] = list(self.by)
         return data
-
-
-def _actor_fields(actor: Any) -> dict[str, Any]:
-    if isinstance(actor, str) or actor is None:
-        return {"created_by": None, "actor_label": actor or "system"}
-    return {"created_by": actor, "actor_label": actor.get_username()}
 
 
 # --- capture histories of a linkage run ---------------------------------------------------------
@@ -196,7 +190,7 @@ def run_estimate(
             result=payload,
             summary=outcome.summary,
             sensitivity_svg=svg,
-            **_actor_fields(actor),
+            **author_fields(actor),
         )
         record_event(
             actor,

@@ -29,6 +29,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def author_fields(actor: Any, user_field: str = "created_by") -> dict[str, Any]:
+    """The user field and `actor_label` for a user, or a label (`cli:alice`) / None (system)."""
+    if isinstance(actor, str) or actor is None:
+        return {user_field: None, "actor_label": actor or "system"}
+    return {user_field: actor, "actor_label": actor.get_username()}
+
+
 class Authored(models.Model):
     """Who made it (a user, or a command-line label such as `cli:alice`) and when."""
 

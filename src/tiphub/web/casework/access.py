@@ -153,6 +153,23 @@ def open_case(user: Any, pk: int, *, purpose: str = "casework", via: str = "page
     return view
 
 
+def tracing_registry_agencies(user: Any) -> list[str]:
+    """The agencies whose registry records a tracing search by `user` compares (server-side;
+    what the user is then shown of each is the policy's `visible_records`): the user's own
+    agency, or every agency when the deployment sets `TIPHUB_TRACING_REGISTRY_SCOPE` to
+    "national" (candidates of other agencies are then withheld, as for cases)."""
+    from django.conf import settings
+
+    from tiphub.web.registry.models import Agency
+
+    account = policy.account_of(user)
+    if account is None or account.agency is None or policy.role_of(user) is None:
+        return []
+    if getattr(settings, "TIPHUB_TRACING_REGISTRY_SCOPE", "agency") == "national":
+        return list(Agency.objects.filter(active=True).values_list("code", flat=True))
+    return [account.agency.code]
+
+
 def referral_inbox(user: Any) -> QuerySet[m.Referral]:
     """Referrals sent to the user's agency (and those it sent), newest first."""
     if not policy.can(user, "referral.view"):

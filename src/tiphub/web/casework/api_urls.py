@@ -27,6 +27,16 @@ urlpatterns = [
             ("tracing", record_api.CaseTracing, "case-tracing"),
         )
     ),
+    path(
+        "cases/<int:pk>/tracing/<int:tracing_pk>/",
+        login_not_required(record_api.TracingDetail.as_view()),
+        name="case-tracing-detail",
+    ),
+    path(
+        "cases/<int:pk>/tracing/<int:tracing_pk>/messages/",
+        login_not_required(record_api.TracingMessages.as_view()),
+        name="case-tracing-messages",
+    ),
     path("casework/tasks/", login_not_required(api.MyTasks.as_view()), name="tasks"),
     path("referrals/", login_not_required(api.ReferralList.as_view()), name="referral-list"),
     path(

@@ -299,23 +299,94 @@ class BestInterests(models.Model):
 
 
 class TracingRequest(models.Model):
+    """A family tracing request: who is sought (sealed), the safety check, the search's
+    candidates (ids, scores, likelihood, which fields agreed; never an identity), the proposed
+    match, its verification by a second user, and the reunification assessment."""
+
+    VERIFICATION_METHODS = (
+        ("documents", _("documents")),
+        ("interview", _("interviews of both sides")),
+        ("documents_and_interview", _("documents and interviews")),
+        ("other", _("other")),
+    )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tracing_requests")
     state = models.CharField(max_length=32, default="open")
     cross_border = models.BooleanField(default=False)
     counterpart_country = models.CharField(max_length=3, blank=True, default="")
+    counterpart_agency = models.CharField(max_length=200, blank=True, default="")
     data_sharing_agreement = models.CharField(max_length=64, blank=True, default="")
     family_contact_safe = models.BooleanField(null=True, blank=True)
+    risk_checked_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    risk_checked_at = models.DateTimeField(null=True, blank=True)
     match_proposed_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    matches = models.JSONField(default=list, blank=True)  # [{"tracing": id, "score": 0.93}]
+    # [{"key": "case:12", "agency": "POL", "score": 0.97, "likelihood": "likely", "fields": [..]}]
+    matches = models.JSONField(default=list, blank=True)
+    searched_at = models.DateTimeField(null=True, blank=True)
+    searched_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    proposed_match = models.JSONField(default=dict, blank=True)  # one entry of `matches`
+    verified_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_method = models.CharField(
+        max_length=32, choices=VERIFICATION_METHODS, blank=True, default=""
+    )
     reunification_assessed = models.BooleanField(default=False)
+    both_sides_willing = models.BooleanField(null=True, blank=True)
+    reunification_safe = models.BooleanField(null=True, blank=True)
+    childs_views_recorded = models.BooleanField(default=False)
+    assessed_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     key_id = models.PositiveIntegerField(default=0)
     sought_ct = models.BinaryField(null=True, blank=True, editable=False)  # sought persons: L-ID
+    # the reunification assessment's summary and the child's views: L-SC free text
+    assessment_ct = models.BinaryField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"tracing request {self.pk}"
+
+    @property
+    def reunification_recommended(self) -> bool:
+        return bool(self.reunification_assessed and self.both_sides_willing
+                    and self.reunification_safe)  # fmt: skip
+
+
+class TracingMessage(models.Model):
+    """A structured cross-border tracing message (outgoing to, or incoming from, a counterpart
+    agency abroad under a data-sharing agreement). The persons it carries are sealed."""
+
+    DIRECTIONS = (("outgoing", _("outgoing")), ("incoming", _("incoming")))
+    KINDS = (("request", _("tracing request")), ("response", _("response")))
+    tracing = models.ForeignKey(TracingRequest, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=8, choices=DIRECTIONS)
+    kind = models.CharField(max_length=8, choices=KINDS, default="request")
+    message_id = models.CharField(max_length=64, unique=True)
+    in_reply_to = models.CharField(max_length=64, blank=True, default="")
+    counterpart_country = models.CharField(max_length=3)
+    counterpart_agency = models.CharField(max_length=200)
+    data_sharing_agreement = models.CharField(max_length=64)
+    persons = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    key_id = models.PositiveIntegerField(default=0)
+    body_ct = models.BinaryField(null=True, blank=True, editable=False)  # the message: L-ID
+
+    class Meta:
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"tracing message {self.pk} ({self.direction})"
 
 
 class ResidencePermit(models.Model):

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -92,12 +94,24 @@ class TracingSerializer(serializers.ModelSerializer[m.TracingRequest]):
     class Meta:
         model = m.TracingRequest
         fields = (
-            "id", "state", "cross_border", "counterpart_country", "data_sharing_agreement",
-            "family_contact_safe", "candidates", "created_at",
+            "id", "state", "cross_border", "counterpart_country", "counterpart_agency",
+            "data_sharing_agreement", "family_contact_safe", "candidates", "searched_at",
+            "match_proposed_by", "verified_by", "verified_at", "verification_method",
+            "reunification_assessed", "both_sides_willing", "reunification_safe",
+            "childs_views_recorded", "created_at",
         )  # fmt: skip
 
     def get_candidates(self, tracing: m.TracingRequest) -> int:
         return len(tracing.matches or [])
+
+
+class TracingMessageSerializer(serializers.ModelSerializer[m.TracingMessage]):
+    class Meta:
+        model = m.TracingMessage
+        fields = (
+            "id", "direction", "kind", "message_id", "in_reply_to", "counterpart_country",
+            "counterpart_agency", "data_sharing_agreement", "persons", "created_at",
+        )  # fmt: skip
 
 
 # --- what POST takes -----------------------------------------------------------------------
@@ -184,16 +198,60 @@ class SoughtPerson(serializers.Serializer[Any]):
     relation = serializers.CharField(max_length=60)
     given_name = _text(max_length=100)
     family_name = _text(max_length=100)
+    date_of_birth = _text(max_length=10, help_text="As far as known: YYYY-MM-DD, YYYY-MM, YYYY.")
     birth_year = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
+    sex = serializers.ChoiceField(choices=("", "F", "M"), required=False, default="")
     last_known_location = _text(max_length=200)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        from tiphub.linkage.search import birth_date
+
+        if not (attrs.get("given_name") or attrs.get("family_name")):
+            raise serializers.ValidationError("a given or a family name is needed to search")
+        dob = attrs.get("date_of_birth", "")
+        if dob and (birth_date(dob) is None or birth_date(dob).estimated):  # type: ignore[union-attr]
+            raise serializers.ValidationError({"date_of_birth": "YYYY-MM-DD, YYYY-MM or YYYY"})
+        return attrs
 
 
 class TracingRequestIn(serializers.Serializer[Any]):
     sought = SoughtPerson()
     cross_border = serializers.BooleanField(default=False)
     counterpart_country = _text(max_length=3)
+    counterpart_agency = _text(max_length=200)
     data_sharing_agreement = _text(max_length=64)
     family_contact_safe = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+TRACING_ACTIONS = (
+    "risk_check", "search", "propose_match", "reject_match", "verify", "assess_reunification",
+    "reunify", "not_in_best_interests", "close",
+)  # fmt: skip
+
+
+class TracingActionIn(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(choices=TRACING_ACTIONS)
+    candidate = serializers.IntegerField(
+        required=False, min_value=0, help_text="propose_match: the number of the candidate."
+    )
+    family_contact_safe = serializers.BooleanField(required=False, help_text="risk_check")
+    method = serializers.ChoiceField(
+        choices=[c for c, _l in m.TracingRequest.VERIFICATION_METHODS], required=False,
+        help_text="verify: how the relationship was verified.",
+    )  # fmt: skip
+    both_sides_willing = serializers.BooleanField(default=False)
+    reunification_safe = serializers.BooleanField(default=False)
+    childs_views = _text()
+    summary = _text()
+    reason = _text()
+
+
+class TracingMessageIn(serializers.Serializer[Any]):
+    direction = serializers.ChoiceField(choices=("outgoing", "incoming"))
+    counterpart_agency = _text(max_length=200, help_text="outgoing: the agency abroad.")
+    document = serializers.JSONField(
+        required=False, help_text="incoming: the counterpart's message (tiphub.tracing-message)."
+    )
 
 
 # --- the views ---------------------------------------------------------------------------------
@@ -454,3 +512,110 @@ class CaseTracing(APIView):
         data["sought"] = {k: str(v) for k, v in dict(data["sought"]).items()}
         data["counterpart_country"] = data["counterpart_country"].upper()
         return _record(lambda: services.open_tracing(request.user, case, **data), TracingSerializer)
+
+
+def _tracing_for(request: Request, pk: int, tracing_pk: int) -> m.TracingRequest:
+    case = _case_for(request, pk, "tracing").case
+    item = case.tracing_requests.filter(pk=tracing_pk).first()
+    if item is None:
+        raise NotFound("No such tracing request.")
+    return item
+
+
+class TracingDetail(APIView):
+    """GET one tracing request: state, candidates (another agency's only as "a possible match
+    held by agency X"), each move with its refusal reasons now; POST one action (409 with the
+    workflow's reasons when refused)."""
+
+    policy_action: ClassVar[dict[str, str]] = {"GET": "case.view", "POST": PAGES["tracing"].action}
+
+    def _body(self, request: Request, item: m.TracingRequest) -> dict[str, Any]:
+        from tiphub.web.casework import tracing as tr
+
+        shown = tr.shown_matches(request.user, item)
+        return {
+            **TracingSerializer(item).data,
+            "matches": [s.to_dict() for s in shown],
+            "proposed_match": next((s.index for s in shown if s.proposed), None),
+            "moves": tr.transitions(request.user, item)
+            if policy.can(request.user, "case.transition")
+            else {},
+            "messages": TracingMessageSerializer(item.messages.all(), many=True).data,
+        }
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, pk: int, tracing_pk: int) -> Response:
+        return Response(self._body(request, _tracing_for(request, pk, tracing_pk)))
+
+    @extend_schema(request=TracingActionIn, responses=OpenApiTypes.OBJECT)
+    def post(self, request: Request, pk: int, tracing_pk: int) -> Response:
+        from tiphub.web.casework import tracing as tr
+
+        item = _tracing_for(request, pk, tracing_pk)
+        if not may_open(request.user, _case_for(request, pk, "tracing"), PAGES["tracing"]):
+            raise PermissionDenied(PAGES["tracing"].action)
+        data = _valid(TracingActionIn, request)
+        user, action = request.user, data["action"]
+        required = {"propose_match": "candidate", "risk_check": "family_contact_safe",
+                    "verify": "method"}  # fmt: skip
+        if action in required and required[action] not in data:
+            raise serializers.ValidationError({required[action]: f"required to {action}"})
+        commands: dict[str, Callable[[], Any]] = {
+            "risk_check": lambda: tr.record_risk_check(
+                user, item, family_contact_safe=data["family_contact_safe"]),
+            "search": lambda: tr.search(user, item),
+            "propose_match": lambda: tr.propose_match(user, item, data["candidate"]),
+            "reject_match": lambda: tr.reject_match(user, item, reason=data["reason"]),
+            "verify": lambda: tr.verify_match(user, item, method=data["method"]),
+            "assess_reunification": lambda: tr.assess_reunification(
+                user, item, both_sides_willing=data["both_sides_willing"],
+                reunification_safe=data["reunification_safe"],
+                childs_views=data["childs_views"], summary=data["summary"]),
+            "reunify": lambda: tr.decide(user, item, "reunify"),
+            "not_in_best_interests": lambda: tr.decide(
+                user, item, "not_in_best_interests", reason=data["reason"]),
+            "close": lambda: tr.decide(user, item, "close", reason=data["reason"]),
+        }  # fmt: skip
+        try:
+            commands[action]()
+        except CaseworkError as error:
+            return Response({"refused": list(error.reasons)}, status=status.HTTP_409_CONFLICT)
+        item.refresh_from_db()
+        return Response(self._body(request, item))
+
+
+class TracingMessages(APIView):
+    """GET the request's cross-border messages; POST `{"direction": "outgoing",
+    "counterpart_agency"}` to prepare one (its JSON in `document`, audited as an export) or
+    `{"direction": "incoming", "document": {...}}` to record the counterpart's."""
+
+    policy_action: ClassVar[dict[str, str]] = {"GET": "case.view", "POST": PAGES["tracing"].action}
+
+    @extend_schema(responses=TracingMessageSerializer(many=True))
+    def get(self, request: Request, pk: int, tracing_pk: int) -> Response:
+        item = _tracing_for(request, pk, tracing_pk)
+        return Response(TracingMessageSerializer(item.messages.all(), many=True).data)
+
+    @extend_schema(request=TracingMessageIn, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int, tracing_pk: int) -> Response:
+        from tiphub.web.casework import tracing as tr
+
+        item = _tracing_for(request, pk, tracing_pk)
+        if not may_open(request.user, _case_for(request, pk, "tracing"), PAGES["tracing"]):
+            raise PermissionDenied(PAGES["tracing"].action)
+        data = _valid(TracingMessageIn, request)
+        try:
+            if data["direction"] == "outgoing":
+                message = tr.send_message(
+                    request.user, item, counterpart_agency=data["counterpart_agency"]
+                )
+                body = {**TracingMessageSerializer(message).data,
+                        "document": tr.message_document(request.user, message)}  # fmt: skip
+            else:
+                if "document" not in data:
+                    raise serializers.ValidationError({"document": "required for incoming"})
+                message = tr.receive_message(request.user, item, data["document"])
+                body = TracingMessageSerializer(message).data
+        except CaseworkError as error:
+            return Response({"refused": list(error.reasons)}, status=status.HTTP_409_CONFLICT)
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -341,8 +341,18 @@ class TracingForm(forms.Form):
     )
     given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
     family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    date_of_birth = forms.CharField(
+        label=_("Date of birth, as far as known (YYYY-MM-DD, YYYY-MM or YYYY)"),
+        max_length=10,
+        required=False,
+    )
     birth_year = forms.IntegerField(
         label=_("Year of birth (estimate)"), min_value=1900, max_value=2100, required=False
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=(("", _("unknown")), ("F", _("female")), ("M", _("male"))),
+        required=False,
     )
     last_known_location = forms.CharField(
         label=_("Last known location"), max_length=200, required=False
@@ -358,6 +368,9 @@ class TracingForm(forms.Form):
     counterpart_country = forms.CharField(
         label=_("Counterpart country (ISO3)"), max_length=3, required=False
     )
+    counterpart_agency = forms.CharField(
+        label=_("Counterpart agency abroad"), max_length=200, required=False
+    )
     data_sharing_agreement = forms.CharField(
         label=_("Data-sharing agreement (reference)"), max_length=64, required=False
     )
@@ -365,19 +378,130 @@ class TracingForm(forms.Form):
     def clean_counterpart_country(self) -> str:
         return str(self.cleaned_data.get("counterpart_country") or "").upper()
 
+    def clean_date_of_birth(self) -> str:
+        from tiphub.linkage.search import birth_date
+
+        value = str(self.cleaned_data.get("date_of_birth") or "").strip()
+        if value and (birth_date(value) is None or birth_date(value).estimated):  # type: ignore[union-attr]
+            raise forms.ValidationError(_("Write the date as YYYY-MM-DD, YYYY-MM or YYYY."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("given_name") or data.get("family_name")):
+            raise forms.ValidationError(_("A given or a family name is needed to search."))
+        return data
+
     def command_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
         sought = {
             "relation": data["relation"],
             "given_name": data["given_name"],
             "family_name": data["family_name"],
+            "date_of_birth": data["date_of_birth"],
             "birth_year": data["birth_year"] or "",
+            "sex": data["sex"],
             "last_known_location": data["last_known_location"],
         }
         return {
             "sought": sought,
             "cross_border": data["cross_border"],
             "counterpart_country": data["counterpart_country"],
+            "counterpart_agency": data["counterpart_agency"],
             "data_sharing_agreement": data["data_sharing_agreement"],
             "family_contact_safe": data["family_contact_safe"],
         }
+
+
+class NoFieldsForm(forms.Form):
+    """A button that makes one move (search now, reunify)."""
+
+    def command_kwargs(self) -> dict[str, Any]:
+        return {}
+
+
+class TracingRiskCheckForm(forms.Form):
+    family_contact_safe = forms.TypedChoiceField(
+        label=_("Is contacting the family safe? (the family may have been involved)"),
+        choices=(("yes", _("yes")), ("no", _("no"))),
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+    def command_kwargs(self) -> dict[str, Any]:
+        return {"family_contact_safe": self.cleaned_data["family_contact_safe"]}
+
+
+class ProposeMatchForm(forms.Form):
+    candidate = forms.TypedChoiceField(
+        label=_("Candidate"), coerce=int, widget=forms.RadioSelect, choices=()
+    )
+
+    def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].choices = candidates  # type: ignore[attr-defined]
+
+    def command_kwargs(self) -> dict[str, Any]:
+        return {"candidate": self.cleaned_data["candidate"]}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=SHORT_TEXT, max_length=1000)
+
+    def command_kwargs(self) -> dict[str, Any]:
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class VerifyMatchForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("How the relationship was verified"),
+        choices=m.TracingRequest.VERIFICATION_METHODS,
+        widget=forms.RadioSelect,
+    )
+
+    def command_kwargs(self) -> dict[str, Any]:
+        return {"method": self.cleaned_data["method"]}
+
+
+class ReunificationAssessmentForm(forms.Form):
+    both_sides_willing = forms.BooleanField(
+        label=_("Both the person and the family want to be reunited"), required=False
+    )
+    reunification_safe = forms.BooleanField(
+        label=_("Reunification is safe (no risk from the family or at home)"), required=False
+    )
+    childs_views = forms.CharField(
+        label=_("The child's views (required for a child)"), widget=SHORT_TEXT, required=False
+    )
+    summary = forms.CharField(label=_("Assessment"), widget=SHORT_TEXT, required=False)
+
+    def command_kwargs(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class SendMessageForm(forms.Form):
+    counterpart_agency = forms.CharField(
+        label=_("Counterpart agency abroad"), max_length=200, required=False
+    )
+
+    def command_kwargs(self) -> dict[str, Any]:
+        return {"counterpart_agency": self.cleaned_data["counterpart_agency"]}
+
+
+class ReceiveMessageForm(forms.Form):
+    document = forms.CharField(
+        label=_("The counterpart's message (JSON, format tiphub.tracing-message)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=200_000,
+    )
+
+    def clean_document(self) -> Any:
+        import json
+
+        try:
+            return json.loads(self.cleaned_data["document"])
+        except ValueError:
+            raise forms.ValidationError(_("This is not JSON.")) from None
+
+    def command_kwargs(self) -> dict[str, Any]:
+        return {"document": self.cleaned_data["document"]}

@@ -19,7 +19,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -457,7 +457,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def tracing(request: HttpRequest, pk: int) -> HttpResponse:
-    """Open a family tracing request (who is sought is kept encrypted)."""
+    """The case's tracing requests, and a form to open one (who is sought is kept encrypted)."""
     view = open_for(request, pk, "tracing")
     case = view.case
     block = FormBlock(
@@ -466,10 +466,20 @@ def tracing(request: HttpRequest, pk: int) -> HttpResponse:
         rf.TracingForm(_post(request, "tracing"), prefix="tracing"),
         _("Open the request"),
     )
-    command = partial(services.open_tracing, request.user, case)
-    done = _submit(request, case, "tracing", block, command, _("Tracing request opened."))
-    if done is not None:
-        return done
+    form: Any = block.form
+    opened: list[m.TracingRequest] = []
+    if (
+        form.is_bound
+        and form.is_valid()
+        and _attempt(
+            block,
+            lambda: opened.append(
+                services.open_tracing(request.user, case, **form.command_kwargs())
+            ),
+        )
+    ):
+        url = reverse("casework:tracing-request", args=[case.pk, opened[0].pk])
+        return _done(request, url, _("Tracing request opened."))
     return _render(
         request, view, title=PAGES["tracing"].title,
         intro=_(
@@ -480,3 +490,172 @@ def tracing(request: HttpRequest, pk: int) -> HttpResponse:
         records="casework/records/_tracing.html", blocks=[block],
         requests=case.tracing_requests.order_by("-created_at"),
     )  # fmt: skip
+
+
+#: the tracing request page's forms: (id, title, submit label, states it is offered in).
+_TRACING_FORMS: dict[str, tuple[Any, Any, frozenset[str]]] = {
+    "risk": (gettext_lazy("Risk check"), gettext_lazy("Record the risk check"),
+             frozenset({"open", "searching", "potential_match", "verified",
+                        "reunification_assessed"})),
+    "search": (gettext_lazy("Search for the family"), gettext_lazy("Search now"),
+               frozenset({"open", "searching", "potential_match"})),
+    "propose": (gettext_lazy("Record a potential match"), gettext_lazy("Record the match"),
+                frozenset({"searching"})),
+    "verify": (gettext_lazy("Verify the relationship (a second user)"),
+               gettext_lazy("Verify"), frozenset({"potential_match"})),
+    "reject": (gettext_lazy("Not the relative: search again"), gettext_lazy("Reject the match"),
+               frozenset({"potential_match"})),
+    "assess": (gettext_lazy("Reunification assessment"), gettext_lazy("Record the assessment"),
+               frozenset({"verified"})),
+    "reunify": (gettext_lazy("Reunify"), gettext_lazy("Record the reunification"),
+                frozenset({"reunification_assessed"})),
+    "not_in_bi": (gettext_lazy("Reunification is not in the best interests"),
+                  gettext_lazy("Record the decision"), frozenset({"reunification_assessed"})),
+    "send": (gettext_lazy("Send the search abroad (structured message)"),
+             gettext_lazy("Prepare the message"), frozenset({"searching", "potential_match"})),
+    "receive": (gettext_lazy("Record a message from the counterpart abroad"),
+                gettext_lazy("Record the message"),
+                frozenset({"searching", "potential_match", "verified"})),
+    "close": (gettext_lazy("Close the request"), gettext_lazy("Close"),
+              frozenset({"open", "searching", "potential_match", "verified",
+                         "reunification_assessed"})),
+}  # fmt: skip
+#: the transition whose refusal reasons a form shows before anything is typed.
+_TRACING_MOVES = {
+    "search": "search",
+    "propose": "propose_match",
+    "verify": "verify",
+    "reject": "reject_match",
+    "assess": "assess_reunification",
+    "reunify": "reunify",
+    "not_in_bi": "not_in_best_interests",
+    "close": "close",
+}
+
+
+def _tracing_form(name: str, data: Any, shown: list[Any]) -> forms.Form:
+    prefix = f"t{name}"
+    if name == "risk":
+        return rf.TracingRiskCheckForm(data, prefix=prefix)
+    if name == "propose":
+        choices = [(s.index, f"#{s.index + 1} {s.likelihood} ({s.score:.0%}) {s.label}")
+                   for s in shown]  # fmt: skip
+        return rf.ProposeMatchForm(data, candidates=choices, prefix=prefix)
+    if name == "verify":
+        return rf.VerifyMatchForm(data, prefix=prefix)
+    if name in {"reject", "not_in_bi", "close"}:
+        return rf.ReasonForm(data, prefix=prefix)
+    if name == "assess":
+        return rf.ReunificationAssessmentForm(data, prefix=prefix)
+    if name == "send":
+        return rf.SendMessageForm(data, prefix=prefix)
+    if name == "receive":
+        return rf.ReceiveMessageForm(data, prefix=prefix)
+    return rf.NoFieldsForm(data, prefix=prefix)
+
+
+def _tracing_command(name: str, user: Any, item: m.TracingRequest) -> Callable[..., object]:
+    from tiphub.web.casework import tracing as tr
+
+    commands: dict[str, Callable[..., object]] = {
+        "risk": partial(tr.record_risk_check, user, item),
+        "search": partial(tr.search, user, item),
+        "propose": partial(tr.propose_match, user, item),
+        "verify": partial(tr.verify_match, user, item),
+        "reject": partial(tr.reject_match, user, item),
+        "assess": partial(tr.assess_reunification, user, item),
+        "reunify": partial(tr.decide, user, item, "reunify"),
+        "not_in_bi": partial(tr.decide, user, item, "not_in_best_interests"),
+        "close": partial(tr.decide, user, item, "close"),
+        "send": partial(tr.send_message, user, item),
+        "receive": partial(tr.receive_message, user, item),
+    }
+    return commands[name]
+
+
+_TRACING_DONE = {
+    "risk": gettext_lazy("Risk check recorded."),
+    "search": gettext_lazy("Search done."),
+    "propose": gettext_lazy("Potential match recorded: a second user verifies it."),
+    "verify": gettext_lazy("Relationship verified."),
+    "reject": gettext_lazy("Match rejected: searching again."),
+    "assess": gettext_lazy("Reunification assessment recorded."),
+    "reunify": gettext_lazy("Reunification recorded."),
+    "not_in_bi": gettext_lazy("Decision recorded."),
+    "close": gettext_lazy("Tracing request closed."),
+    "send": gettext_lazy("Message prepared: download it and send it through the agreed channel."),
+    "receive": gettext_lazy("Message recorded: its persons join the next search."),
+}
+
+
+def tracing_request(request: HttpRequest, pk: int, tracing_pk: int) -> HttpResponse:
+    """One tracing request: its state, what blocks each move and why, the candidates (named
+    only where the policy lets this user see them), the moves, and cross-border messages."""
+    from tiphub.web.casework import tracing as tr
+
+    view = open_for(request, pk, "tracing")
+    case = view.case
+    item = case.tracing_requests.filter(pk=tracing_pk).first()
+    if item is None:
+        raise Http404
+    user = request.user
+    shown = tr.shown_matches(user, item)
+    moves = tr.transitions(user, item)
+    blocks = []
+    for name, (title, submit, states) in _TRACING_FORMS.items():
+        if item.state not in states:
+            continue
+        if name in {"send", "receive"} and not item.cross_border:
+            continue
+        if name == "propose" and not shown:
+            continue
+        blocked = moves.get(_TRACING_MOVES.get(name, ""), [])
+        if name == "search" and item.state != "open":
+            blocked = tr.search_blockers(item)
+        blocks.append(FormBlock(name, str(title), _tracing_form(name, _post(request, name), shown),
+                                str(submit), blocked=blocked))  # fmt: skip
+    for block in blocks:
+        form: Any = block.form
+        if form.is_bound and form.is_valid():
+            command = partial(_tracing_command(block.id, user, item), **form.command_kwargs())
+            if _attempt(block, command):
+                url = reverse("casework:tracing-request", args=[case.pk, item.pk])
+                return _done(request, url, str(_TRACING_DONE[block.id]))
+            break
+    sought = unseal(item, "sought") if view.shows("identity") else {}
+    if sought:
+        record_event(user, "record.read", case, fields=sorted(sought), purpose="family tracing",
+                     details={"tracing": item.pk})  # fmt: skip
+    return _render(
+        request, view,
+        title=_("Tracing request %(id)s") % {"id": item.pk},
+        intro=_(
+            "Candidates held by other agencies are never named here: each is a possible match "
+            "held by that agency, to contact through a referral (that agency is alerted). "
+            "Candidates you may see anyway are named, with the fields that agreed."
+        ),
+        records="casework/records/_tracing_request.html", blocks=blocks, item=item,
+        sought=sought, shown=shown, moves=moves, messages_list=item.messages.all(),
+    )  # fmt: skip
+
+
+def tracing_message(
+    request: HttpRequest, pk: int, tracing_pk: int, message_pk: int
+) -> HttpResponse:
+    """Download an outgoing cross-border message (JSON) to send through the agreed channel."""
+    import json
+
+    from tiphub.web.casework import tracing as tr
+
+    view = open_for(request, pk, "tracing")
+    message = m.TracingMessage.objects.filter(
+        pk=message_pk, tracing_id=tracing_pk, tracing__case=view.case, direction="outgoing"
+    ).first()
+    if message is None:
+        raise Http404
+    body = tr.message_document(request.user, message)
+    response = HttpResponse(json.dumps(body, indent=1, ensure_ascii=False),
+                            content_type="application/json")  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="tracing-message-{message.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response

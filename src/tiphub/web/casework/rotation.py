@@ -22,7 +22,8 @@ SEALED: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
     (m.TrackTransition, ("reasons",)),
     (m.GuardianAppointment, ("guardian",)),
     (m.BestInterests, ("text",)),
-    (m.TracingRequest, ("sought",)),
+    (m.TracingRequest, ("sought", "assessment")),
+    (m.TracingMessage, ("body",)),
 )
 
 

@@ -430,6 +430,7 @@ def _tracing_facts(tracing: m.TracingRequest) -> wf.TracingFacts:
         str(tracing.match_proposed_by_id or ""),
         len(tracing.matches or []),
         tracing.reunification_assessed,
+        tracing.reunification_recommended,
     )
 
 
@@ -1161,18 +1162,25 @@ def open_tracing(
     sought: dict[str, str],
     cross_border: bool = False,
     counterpart_country: str = "",
+    counterpart_agency: str = "",
     data_sharing_agreement: str = "",
     family_contact_safe: bool | None = None,
 ) -> m.TracingRequest:
+    """Open a tracing request for a relative (sealed); the workflow's guards apply when it
+    starts searching (`tiphub.web.casework.tracing`)."""
     _require(user, "case.edit", case, shared_ok=True)
     _require_section(user, case, "tracing")
+    at = now()
     tracing = m.TracingRequest.objects.create(
         case=case,
         cross_border=cross_border,
         counterpart_country=counterpart_country,
+        counterpart_agency=counterpart_agency,
         data_sharing_agreement=data_sharing_agreement,
         family_contact_safe=family_contact_safe,
-        created_at=now(),
+        risk_checked_by=user if family_contact_safe is not None else None,
+        risk_checked_at=at if family_contact_safe is not None else None,
+        created_at=at,
     )
     seal(tracing, "sought", sought)
     tracing.save()

@@ -20,6 +20,16 @@ urlpatterns = [
     path("cases/<int:pk>/bia/", record_views.best_interests, name="bia"),
     path("cases/<int:pk>/bid/", record_views.determination, name="bid"),
     path("cases/<int:pk>/tracing/", record_views.tracing, name="tracing"),
+    path(
+        "cases/<int:pk>/tracing/<int:tracing_pk>/",
+        record_views.tracing_request,
+        name="tracing-request",
+    ),
+    path(
+        "cases/<int:pk>/tracing/<int:tracing_pk>/messages/<int:message_pk>/",
+        record_views.tracing_message,
+        name="tracing-message",
+    ),
     path("cases/<int:pk>/return/risk/", record_views.risk_assessment, name="risk"),
     path("cases/<int:pk>/return/plan/", record_views.return_plan, name="return_plan"),
     path("cases/<int:pk>/return/follow-up/", record_views.follow_up, name="follow_up"),

@@ -49,6 +49,7 @@ PURPOSE_FIELD_ENCRYPTION = b"tiphub/field-encryption/v1"
 PURPOSE_BLIND_INDEX = b"tiphub/blind-index/v1"
 PURPOSE_KEY_CHECK = b"tiphub/key-check/v1"
 PURPOSE_FINGERPRINT = b"tiphub/record-fingerprint/v1"
+PURPOSE_LOGIN_NAME = b"tiphub/login-name/v1"
 
 log = logging.getLogger(__name__)
 

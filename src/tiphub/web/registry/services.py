@@ -556,8 +556,26 @@ def get_record(
         raise VictimRecord.DoesNotExist(f"no victim record {pk}")
     if actor is not None and not isinstance(actor, str):
         identity, sensitive = _allowed(actor, record, identity, sensitive, purpose)
+    opened = _reveal(record, keys.field_cipher(), identity=identity, sensitive=sensitive)
+    record_event(
+        actor,
+        "record.read",
+        record,
+        agency=record.agency.code,
+        fields=sorted(opened.identity) + sorted(opened.sensitive),
+        purpose=purpose,
+        details={"record_id": record.record_id},
+    )
+    return opened
+
+
+def _reveal(
+    record: VictimRecord, cipher: Any, *, identity: bool, sensitive: bool
+) -> RevealedRecord:
+    """One record's clear fields and the ciphertexts asked for, decrypted (not audited here:
+    the callers audit every record they reveal)."""
     opened_identity, opened_sensitive = protection.open_identity(
-        keys.field_cipher(),
+        cipher,
         agency_pk=record.agency_id,
         record_id=record.record_id,
         identity_ct=record.identity_ct,
@@ -567,16 +585,6 @@ def get_record(
     )
     clear = {"record_id": record.record_id, "agency": record.agency.code}
     clear.update({name: getattr(record, name) for name in intake.CLEAR_COLUMNS})
-    revealed = sorted(opened_identity) + sorted(opened_sensitive)
-    record_event(
-        actor,
-        "record.read",
-        record,
-        agency=record.agency.code,
-        fields=revealed,
-        purpose=purpose,
-        details={"record_id": record.record_id},
-    )
     return RevealedRecord(
         record.pk, record.agency.code, record.record_id, clear, opened_identity, opened_sensitive
     )
@@ -607,20 +615,8 @@ def _reveal_batch(
     revealed = []
     events = []
     for record in batch:
-        identity, _ = protection.open_identity(
-            cipher,
-            agency_pk=record.agency_id,
-            record_id=record.record_id,
-            identity_ct=record.identity_ct,
-            sensitive_ct=record.sensitive_ct,
-            want_identity=True,
-            want_sensitive=False,
-        )
-        clear = {"record_id": record.record_id, "agency": record.agency.code}
-        clear.update({name: getattr(record, name) for name in intake.CLEAR_COLUMNS})
-        revealed.append(
-            RevealedRecord(record.pk, record.agency.code, record.record_id, clear, identity, {})
-        )
+        opened = _reveal(record, cipher, identity=True, sensitive=False)
+        revealed.append(opened)
         events.append(
             EventSpec(
                 actor=actor,
@@ -628,7 +624,7 @@ def _reveal_batch(
                 object_type=RECORD_TYPE,
                 object_id=str(record.pk),
                 agency=record.agency.code,
-                fields=tuple(sorted(identity)),
+                fields=tuple(sorted(opened.identity)),
                 purpose=purpose,
                 details={"record_id": record.record_id},
             )

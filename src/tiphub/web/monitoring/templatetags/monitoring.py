@@ -14,9 +14,10 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from tiphub.web.numbers import format_number
 
 if TYPE_CHECKING:  # (Django imports every tag library at start: no pandas here)
     from tiphub.exchange.summary import Figure
@@ -26,10 +27,6 @@ register = template.Library()
 PALETTE = ("#1F4E79", "#C55A11", "#548235", "#7030A0", "#BF9000")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2")
 MUTED = "#5b6475"
-
-
-def _number(value: float, decimals: int) -> str:
-    return str(number_format(value, decimals, use_l10n=True, force_grouping=True))
 
 
 @register.filter
@@ -44,15 +41,16 @@ def figure(fig: Figure | None, decimals: int = 0) -> str:
     try:
         exact = Decimal(fig.display.replace(",", ""))
     except InvalidOperation:
-        return _number(fig.value, int(decimals))
+        return format_number(fig.value, decimals)
     exponent = exact.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return str(number_format(exact, places, use_l10n=True, force_grouping=True))
+    return format_number(exact, places)
 
 
 @register.filter
 def number(value: float | None, decimals: int = 0) -> str:
-    return "" if value is None else _number(float(value), int(decimals))
+    """A number rounded half up to `decimals` (Django's own formatting would truncate)."""
+    return "" if value is None else format_number(value, decimals)
 
 
 @register.filter
@@ -125,7 +123,7 @@ def trend_chart(
                 f"{y_of(v):.1f}",
                 LEFT - 6,
                 f"{y_of(v) + 4:.1f}",
-                _number(v, axis_decimals),
+                format_number(v, axis_decimals),
             )
         )
     for y in years:
@@ -216,9 +214,9 @@ def trend_chart(
                 f"{y_of(total) - 3.5:.1f}",
                 estimate_label,
                 y,
-                _number(total, 0),
-                _number(low, 0),
-                _number(high, 0),
+                format_number(total, 0),
+                format_number(low, 0),
+                format_number(high, 0),
             )
         )
     legend = [
