@@ -6,10 +6,14 @@
     result.histories()     # capture histories for `tiphub estimate`
 
 The model is Fellegi-Sunter as Splink fits it: u probabilities from random pairs, the prior
-from records sharing the strictest token, m probabilities by expectation maximisation within
-blocks of each token (a token's own fields are left out of its session). No labels are used.
-Records are clustered into persons by connected components of the pairs whose match
-probability reaches the threshold: within an agency (duplicates) and across agencies alike.
+from records sharing the strictest token, m probabilities by expectation maximisation on records
+with the same rare full name or the same date of birth, then within blocks of each token (a
+block's own fields are left out of its session), smoothed by a Dirichlet prior. No labels are
+used. Besides the identifying fields the model compares the statistical context (year,
+region, country and forms of exploitation). Records are clustered into persons from the pairs
+whose match probability reaches the threshold (tiphub.linkage.clustering: connected components,
+loose ones re-clustered by average linkage), within an agency (duplicates) and across agencies
+alike.
 """
 
 from __future__ import annotations
