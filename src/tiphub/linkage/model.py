@@ -205,43 +205,36 @@ def comparisons(
     return out
 
 
+#: Context compared on three levels (same, near, else): column -> (near SQL, label, description).
+NEAR_CONTEXT = {
+    "ctx_year": ("ABS(ctx_year_l - ctx_year_r) <= 1", "a year apart", "year of identification"),
+    "ctx_forms": ("(ctx_forms_l & ctx_forms_r) <> 0", "a form in common", "forms of exploitation"),
+}
+
+
 def context_comparisons(columns: Sequence[str]) -> list[ComparisonCreator]:
     """Comparisons of the statistical context (`ctx_*` columns of the engine table, see
     `prepare.context_columns`): year of identification, region, country of exploitation and
     forms of exploitation. Each is weak alone; EM learns how far each agrees for the same
     person in these data (and a context the agencies record differently gets no weight)."""
     out: list[ComparisonCreator] = []
-    if "ctx_year" in columns:
-        out.append(
-            cl.CustomComparison(
-                comparison_levels=[
-                    cll.NullLevel("ctx_year"),
-                    cll.ExactMatchLevel("ctx_year"),
-                    cll.CustomLevel(
-                        "ABS(ctx_year_l - ctx_year_r) <= 1", label_for_charts="a year apart"
-                    ),
-                    cll.ElseLevel(),
-                ],
-                output_column_name="ctx_year",
-                comparison_description="year of identification",
-            )
-        )
-    for name in ("ctx_region", "ctx_country"):
-        if name in columns:
+    for name in ("ctx_year", "ctx_region", "ctx_country", "ctx_forms"):
+        if name not in columns:
+            continue
+        if name not in NEAR_CONTEXT:
             out.append(cl.ExactMatch(name))
-    if "ctx_forms" in columns:
+            continue
+        near, label, description = NEAR_CONTEXT[name]
         out.append(
             cl.CustomComparison(
                 comparison_levels=[
-                    cll.NullLevel("ctx_forms"),
-                    cll.ExactMatchLevel("ctx_forms"),
-                    cll.CustomLevel(
-                        "(ctx_forms_l & ctx_forms_r) <> 0", label_for_charts="a form in common"
-                    ),
+                    cll.NullLevel(name),
+                    cll.ExactMatchLevel(name),
+                    cll.CustomLevel(near, label_for_charts=label),
                     cll.ElseLevel(),
                 ],
-                output_column_name="ctx_forms",
-                comparison_description="forms of exploitation",
+                output_column_name=name,
+                comparison_description=description,
             )
         )
     return out
