@@ -28,7 +28,6 @@ PIECES: dict[str, dict[str, object]] = {
     "average clustering": {"clustering": "components"},
     "context comparisons": {"context": False},
     "EM on equal name / date": {"train_on_equal": False},
-    "prior on m": {"m_prior": 0.0},
     "year superseded by date": {"supersede_year": False},
     "name-only LSH bands": {"lsh": LSHConfig(more_fields=())},
 }

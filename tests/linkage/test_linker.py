@@ -149,22 +149,6 @@ def test_a_training_block_without_pairs_leaves_the_model_whole():
     assert result.clusters["person_id"].nunique() == 40
 
 
-@pytest.mark.slow
-def test_no_level_of_a_trained_comparison_has_m_zero(febrl_encoded):
-    """The prior on m (`smooth_m`): a level EM never saw among matches (one mistyped date)
-    must not veto a pair that agrees on everything else."""
-    _data, result = febrl_encoded
-    checked = 0
-    for comparison in result.model["comparisons"]:
-        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        ms = [lv.get("m_probability") for lv in levels]
-        if all(m is not None for m in ms):
-            assert all(m > 0 for m in ms), comparison["output_column_name"]
-            assert sum(ms) == pytest.approx(1.0)
-            checked += 1
-    assert checked >= 2
-
-
 def test_context_is_compared_only_when_asked(people):
     data = from_tables([Encoder(TEST_KEY).encode(people, agency="POL")])
     names = {

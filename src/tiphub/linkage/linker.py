@@ -8,12 +8,11 @@
 The model is Fellegi-Sunter as Splink fits it: u probabilities from random pairs, the prior
 from records sharing the strictest token, m probabilities by expectation maximisation on records
 with the same rare full name or the same date of birth, then within blocks of each token (a
-block's own fields are left out of its session), smoothed by a Dirichlet prior. No labels are
-used. Besides the identifying fields the model compares the statistical context (year,
-region, country and forms of exploitation). Records are clustered into persons from the pairs
-whose match probability reaches the threshold (tiphub.linkage.clustering: connected components,
-loose ones re-clustered by average linkage), within an agency (duplicates) and across agencies
-alike.
+block's own fields are left out of its session). No labels are used. Besides the identifying
+fields the model compares the statistical context (year, region, country and forms of
+exploitation). Records are clustered into persons from the pairs whose match probability
+reaches the threshold (tiphub.linkage.clustering: connected components, loose ones re-clustered
+by average linkage), within an agency (duplicates) and across agencies alike.
 """
 
 from __future__ import annotations
@@ -63,8 +62,6 @@ class LinkConfig:
     em_max_pairs: float | None = 2e5
     prior_recall: float = 0.8
     em_iterations: int = 25
-    #: Weight of the prior on the m probabilities, in matching pairs per level (`smooth_m`).
-    m_prior: float = 1.0
     #: Compare the statistical context too (year of identification, region, country and forms
     #: of exploitation) where the inputs carry it.
     context: bool = True
@@ -281,35 +278,6 @@ def _train(
                 continue
             if _em_session(linker, settings, index, sorted(fixed), plain, config):
                 covered |= active
-    if config.m_prior > 0:
-        n = data.table.num_rows
-        matches = linker._settings_obj._probability_two_random_records_match * n * (n - 1) / 2
-        smooth_m(linker, matches, config.m_prior)
-
-
-def smooth_m(linker: Any, matches: float, prior_per_level: float) -> None:
-    """Posterior mean of each comparison's m under a uniform Dirichlet prior (Sadinle 2017's
-    default in Bayesian record linkage): m_k = (N m_EM,k + a) / (N + a L) for a comparison of
-    L levels, N the number of matching pairs in the data (the model's own prior times the
-    number of pairs), a the prior's weight per level in matching pairs.
-
-    EM gives m = 0 to a level it never saw among matches, and that level would then veto every
-    pair that reaches it, however alike the rest (one mistyped date of birth). With the prior,
-    a large data set keeps EM's estimates; a small one (where EM has seen a few dozen matches)
-    cannot let one field decide alone. A level EM could not train keeps Splink's default."""
-    for comparison in linker._settings_obj.comparisons:
-        levels = [level for level in comparison.comparison_levels if not level.is_null_level]
-        # a level EM never saw among matches is "not observed" (m = 0)
-        trained = [
-            float(m) if isinstance(m := level._m_probability, (int, float)) else 0.0
-            for level in levels
-        ]
-        total = sum(trained)
-        if not total:  # EM could not train this comparison: keep Splink's defaults
-            continue
-        denominator = matches + prior_per_level * len(levels)
-        for level, m in zip(levels, trained, strict=True):
-            level.m_probability = (matches * m / total + prior_per_level) / denominator
 
 
 #: Training blocks: records with the same full name, and records with the same date of birth.
