@@ -32,6 +32,65 @@ def test_gpa_marks_unverified_paragraphs() -> None:
     assert all(p.paragraph is None and not p.verified for p in gpa.action_points.values())
 
 
+def test_shipped_gpa_cites_a_paragraph_and_a_source_for_every_verified_point() -> None:
+    gpa = load_gpa()
+    for point in gpa.action_points.values():
+        if point.verified:
+            assert point.paragraph
+            assert point.verified_against.startswith("http")
+        else:
+            assert point.paragraph is None
+    for pillar in gpa.pillars.values():
+        assert not pillar.verified or pillar.verified_against.startswith("http")
+
+
+def _gpa_doc(**point: object) -> dict[str, object]:
+    ap: dict[str, object] = {"id": "P-1", "pillar": "prevention", "summary": "s"}
+    ap.update(point)
+    return {
+        "pillars": [{"id": "prevention", "name": "Prevention", "annex_section": "I"}],
+        "action_points": [ap],
+    }
+
+
+def test_verified_gpa_point_needs_a_paragraph_and_a_source(tmp_path: Path) -> None:
+    url = "https://example.org/a-res-64-293"
+    ok = load_gpa(_write(tmp_path, _gpa_doc(verified=True, paragraph=7, verified_against=url)))
+    assert ok.action_points["P-1"].paragraph == "7"
+    assert ok.action_points["P-1"].verified_against == url
+    with pytest.raises(RegistryError, match="paragraph number"):
+        load_gpa(_write(tmp_path, _gpa_doc(verified=True, verified_against=url)))
+    with pytest.raises(RegistryError, match="verified_against"):
+        load_gpa(_write(tmp_path, _gpa_doc(verified=True, paragraph=7)))
+    with pytest.raises(RegistryError, match="not verified"):
+        load_gpa(_write(tmp_path, _gpa_doc(verified=False, paragraph=7)))
+
+
+def test_gpa_summary_cut_by_an_unquoted_comma_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "gpa.yaml"
+    path.write_text(
+        "pillars: [{id: prevention, name: P, annex_section: I}]\n"
+        "action_points:\n"
+        "  - {id: P-1, pillar: prevention, summary: Train police, prosecutors and judges.}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RegistryError, match="unknown keys"):
+        load_gpa(path)
+
+
+def test_shipped_gpa_summaries_are_whole_sentences() -> None:
+    gpa = load_gpa()
+    assert all(p.summary.endswith(".") for p in gpa.action_points.values())
+    assert "health care and legal aid" in gpa.action_points["PROT-2"].summary
+
+
+def test_verified_gpa_pillar_needs_a_source(tmp_path: Path) -> None:
+    doc = _gpa_doc()
+    doc["pillars"][0]["verified"] = True  # type: ignore[index]
+    with pytest.raises(RegistryError, match="verified_against"):
+        load_gpa(_write(tmp_path, doc))
+
+
 def test_example_plan_links_measures_to_gpa_and_indicators() -> None:
     reg, gpa = load_registry(), load_gpa()
     plan = load_plan(registry=reg, gpa=gpa)

@@ -115,6 +115,8 @@ class ActionPoint:
     paragraph: str | None
     verified: bool
     note: str = ""
+    # the address of the copy of the annex the paragraph number was checked against
+    verified_against: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class Pillar:
     name: str
     annex_section: str
     verified: bool
+    verified_against: str = ""
 
 
 @dataclass(frozen=True)

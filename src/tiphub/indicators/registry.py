@@ -204,29 +204,56 @@ def _indicator(entry: dict[str, Any], dimensions: dict[str, Dimension], path: Pa
     )
 
 
+_PILLAR_KEYS = {"id", "name", "annex_section", "verified", "verified_against"}
+_POINT_KEYS = {"id", "pillar", "summary", "paragraph", "verified", "verified_against", "note"}
+
+
+def _only_keys(record: dict[str, Any], allowed: set[str], where: str) -> None:
+    """Refuse keys the loader would drop (an unquoted comma in a flow mapping makes one)."""
+    extra = sorted(str(k) for k in set(record) - allowed)
+    if extra:
+        raise RegistryError(f"{where}: unknown keys {extra} (quote texts that contain commas)")
+
+
 def load_gpa(path: Path | None = None) -> GlobalPlan:
     """The Global Plan of Action's pillars and action points (see the file's verification note)."""
     path = path or _data_path("gpa.yaml")
     raw = _read_yaml(path)
-    pillars = {
-        str(p["id"]): Pillar(
+    pillars: dict[str, Pillar] = {}
+    for p in _need(raw, "pillars", str(path)):
+        where = f"{path}: pillar {p.get('id')}"
+        _only_keys(p, _PILLAR_KEYS, where)
+        verified = bool(p.get("verified", False))
+        source = str(p.get("verified_against") or "").strip()
+        if verified and not source:
+            raise RegistryError(
+                f"{where}: a verified pillar needs `verified_against` (the copy read)"
+            )
+        pillars[str(p["id"])] = Pillar(
             id=str(p["id"]),
             name=str(p["name"]),
             annex_section=str(p["annex_section"]),
-            verified=bool(p.get("verified", False)),
+            verified=verified,
+            verified_against=source,
         )
-        for p in _need(raw, "pillars", str(path))
-    }
     points: dict[str, ActionPoint] = {}
     for p in _need(raw, "action_points", str(path)):
         where = f"{path}: action point {p.get('id')}"
+        _only_keys(p, _POINT_KEYS, where)
         pillar = str(_need(p, "pillar", where))
         if pillar not in pillars:
             raise RegistryError(f"{where}: unknown pillar {pillar!r}")
         paragraph = p.get("paragraph")
         verified = bool(p.get("verified", False))
+        source = str(p.get("verified_against") or "").strip()
         if verified and paragraph is None:
             raise RegistryError(f"{where}: a verified action point needs its paragraph number")
+        if verified and not source:
+            raise RegistryError(
+                f"{where}: a verified action point needs `verified_against` (the copy read)"
+            )
+        if not verified and paragraph is not None:
+            raise RegistryError(f"{where}: a paragraph number is given but not verified; use null")
         points[str(p["id"])] = ActionPoint(
             id=str(p["id"]),
             pillar=pillar,
@@ -234,6 +261,7 @@ def load_gpa(path: Path | None = None) -> GlobalPlan:
             paragraph=None if paragraph is None else str(paragraph),
             verified=verified,
             note=str(p.get("note", "")),
+            verified_against=source,
         )
     return GlobalPlan(
         source=str(raw.get("source", "")),
