@@ -94,6 +94,12 @@ def test_plaintext_link_names_agencies_after_their_files(agencies):
     clusters = pd.read_csv(out, dtype=str)
     assert set(clusters["agency"]) == {"POL", "NGO"}
     assert clusters["person_id"].nunique() < 1000
+    # plain connected components never make more persons than average linkage splits them into
+    joined = agencies / "joined.csv"
+    files = (agencies / "POL.csv", agencies / "NGO.csv")
+    linked = _run("link", "--plaintext", *files, "--out", joined, "--clustering", "components")
+    assert linked.exit_code == 0, linked.output
+    assert pd.read_csv(joined)["person_id"].nunique() <= clusters["person_id"].nunique()
 
 
 def test_encode_reads_the_intake_format_and_keeps_its_statistics(tmp_path):
@@ -136,6 +142,7 @@ def test_an_unknown_column_is_an_error_not_silently_dropped(tmp_path):
     [
         (["--engine", "oracle"], "--engine"),
         (["--threshold", "1.5"], "--threshold"),
+        (["--clustering", "single"], "--clustering"),
     ],
 )
 def test_link_usage_errors_exit_2(tmp_path, args, message):

@@ -77,24 +77,41 @@ def test_raising_the_threshold_trades_recall_for_precision(febrl, febrl_encoded)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("mode", "floor"), [("encoded", 0.85), ("plaintext", 0.85)])
-def test_fake_1000_duplicates_are_found_within_one_agency(data_dir, mode, floor):
+@pytest.mark.parametrize(
+    ("mode", "clustering", "precision", "floor"),
+    [
+        ("encoded", "average", 0.99, 0.82),
+        ("plaintext", "average", 0.99, 0.84),
+        ("encoded", "components", 0.95, 0.90),
+        ("plaintext", "components", 0.95, 0.90),
+    ],
+)
+def test_fake_1000_duplicates_are_found_within_one_agency(
+    data_dir, mode, clustering, precision, floor
+):
     """Splink's demo set: 1,000 records of 251 persons, heavily corrupted; dedupe only.
-    Floors are a little under the measured values (bench/RESULTS.md): a regression guard."""
+    Floors are a little under the measured values (bench/RESULTS.md): a regression guard.
+    Average linkage trades recall for precision here: a person's records are so corrupted
+    that many of their pairs are never scored, and it splits them off."""
     frame = fake_1000(data_dir)
+    config = LinkConfig(threshold=0.5, clustering=clustering)
     if mode == "encoded":
         data = from_tables([Encoder(TEST_KEY, FAKE_1000_SETTINGS).encode(frame, agency="X")])
-        result = link(data, LinkConfig(threshold=0.5))
+        result = link(data, config)
     else:
         data, values = plaintext_input({"X": frame}, FAKE_1000_SETTINGS, key=TEST_KEY)
-        result = link(data, LinkConfig(threshold=0.5), plaintext=values)
+        result = link(data, config, plaintext=values)
     truth = pairs_from_groups(frame.assign(agency="X"), "cluster")
     found = score(pairs_from_groups(result.clusters, "person_id"), truth)
-    assert found.precision >= 0.95, found
+    assert found.precision >= precision, found
     assert found.f1 >= floor, found
 
 
 def test_records_of_one_person_in_several_agencies_form_one_cluster(people):
+    # codes are compared as written ('female' and 'F' disagree); on eight records a
+    # disagreement on sex and on the year of identification together would rightly leave
+    # the model in doubt, so this person's sex is written alike
+    people = people.assign(sex=["F", "M", "F", "F"])
     more = people.assign(record_id=["a", "b", "c", "d"])
     encoder = Encoder(TEST_KEY)
     data = from_tables([encoder.encode(people, agency="POL"), encoder.encode(more, agency="NGO")])
@@ -130,3 +147,14 @@ def test_a_training_block_without_pairs_leaves_the_model_whole():
     result = link(data, LinkConfig(u_max_pairs=1e4))
     assert len(result.model["comparisons"]) == 3  # name, date and year of birth
     assert result.clusters["person_id"].nunique() == 40
+
+
+def test_context_is_compared_only_when_asked(people):
+    data = from_tables([Encoder(TEST_KEY).encode(people, agency="POL")])
+    names = {
+        c["output_column_name"]
+        for c in link(data, LinkConfig(u_max_pairs=1e4)).model["comparisons"]
+    }
+    assert "ctx_year" in names
+    without = link(data, LinkConfig(u_max_pairs=1e4, context=False)).model["comparisons"]
+    assert not any(c["output_column_name"].startswith("ctx_") for c in without)

@@ -136,6 +136,14 @@ def link(
     plaintext: Annotated[
         bool, typer.Option("--plaintext", help="Link identities, not encodings.")
     ] = False,
+    clustering: Annotated[
+        str,
+        typer.Option(
+            "--clustering",
+            help="average (default: split components held together by weak links) or "
+            "components (every pair at the threshold joins its records).",
+        ),
+    ] = "average",
     strata: Annotated[
         str | None,
         typer.Option("--strata", help="Stratify the histories, e.g. 'sex' or 'sex,year'."),
@@ -153,6 +161,7 @@ def link(
     as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON on stdout.")] = False,
 ) -> None:
     """Link records into persons across (and within) agencies; write clusters and histories."""
+    from tiphub.linkage.clustering import CLUSTER_METHODS
     from tiphub.linkage.engines import ENGINES
     from tiphub.linkage.run import (
         LinkServiceError,
@@ -163,6 +172,8 @@ def link(
 
     if engine not in ENGINES:
         usage_error(f"--engine must be one of {', '.join(ENGINES)}")
+    if clustering not in CLUSTER_METHODS:
+        usage_error(f"--clustering must be one of {', '.join(CLUSTER_METHODS)}")
     if not 0.0 < threshold < 1.0:
         usage_error("--threshold must be a probability strictly between 0 and 1")
     for path in files:
@@ -180,9 +191,17 @@ def link(
                     if code in frames:
                         usage_error(f"agency {code} is given twice")
                     frames[code] = _read_identities(path)
-                run = link_identities(frames, threshold=threshold, engine=engine, settings=settings)
+                run = link_identities(
+                    frames,
+                    threshold=threshold,
+                    engine=engine,
+                    settings=settings,
+                    clustering=clustering,
+                )
             else:
-                run = link_encoded_files(files, threshold=threshold, engine=engine)
+                run = link_encoded_files(
+                    files, threshold=threshold, engine=engine, clustering=clustering
+                )
         except LinkServiceError as error:
             fail(str(error))
     try:

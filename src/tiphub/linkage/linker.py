@@ -6,10 +6,13 @@
     result.histories()     # capture histories for `tiphub estimate`
 
 The model is Fellegi-Sunter as Splink fits it: u probabilities from random pairs, the prior
-from records sharing the strictest token, m probabilities by expectation maximisation within
-blocks of each token (a token's own fields are left out of its session). No labels are used.
-Records are clustered into persons by connected components of the pairs whose match
-probability reaches the threshold: within an agency (duplicates) and across agencies alike.
+from records sharing the strictest token, m probabilities by expectation maximisation on records
+with the same rare full name or the same date of birth, then within blocks of each token (a
+block's own fields are left out of its session). No labels are used. Besides the identifying
+fields the model compares the statistical context (year, region, country and forms of
+exploitation). Records are clustered into persons from the pairs whose match probability
+reaches the threshold (tiphub.linkage.clustering: connected components, loose ones re-clustered
+by average linkage), within an agency (duplicates) and across agencies alike.
 """
 
 from __future__ import annotations
@@ -22,12 +25,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tiphub.linkage.clustering import CLUSTER_METHODS, ClusterMethod, cluster
 from tiphub.linkage.engines import Engine, make_engine
 from tiphub.linkage.histories import capture_histories
 from tiphub.linkage.model import (
     blocking_rules,
     comparisons,
+    context_comparisons,
     field_columns,
+    same_value_rule,
+    superseding_field,
     swap_partner,
     training_rule,
 )
@@ -55,12 +62,29 @@ class LinkConfig:
     em_max_pairs: float | None = 2e5
     prior_recall: float = 0.8
     em_iterations: int = 25
+    #: Compare the statistical context too (year of identification, region, country and forms
+    #: of exploitation) where the inputs carry it.
+    context: bool = True
+    #: "average": components, with any component whose records are not all linked to each
+    #: other re-clustered by average linkage (no chaining through one weak link);
+    #: "components": plain connected components (tiphub.linkage.clustering).
+    clustering: ClusterMethod = "average"
+    #: Mean match probability two groups of a loose component need to stay one person
+    #: ("average" clustering; None: `threshold`).
+    average_threshold: float | None = None
+    #: Train EM also on records with the same rare full name and on records with the same
+    #: date of birth (`TRAINING_BLOCKS`).
+    train_on_equal: bool = True
+    #: The year of birth says nothing for pairs that both have a date of birth.
+    supersede_year: bool = True
     seed: int = 42
     keep_pairs_above: float = 0.01
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
             raise ValueError("threshold must be a probability strictly between 0 and 1")
+        if self.clustering not in CLUSTER_METHODS:
+            raise ValueError(f"clustering must be one of {', '.join(CLUSTER_METHODS)}")
 
 
 @dataclass
@@ -85,7 +109,12 @@ class LinkResult:
 
 
 def _settings(
-    data: EncodedInput, present: list[str], plaintext: bool, lsh: LSHConfig, config: LinkConfig
+    data: EncodedInput,
+    present: list[str],
+    context: list[str],
+    plaintext: bool,
+    n_bands: int,
+    config: LinkConfig,
 ) -> Any:
     from splink import SettingsCreator
 
@@ -93,8 +122,13 @@ def _settings(
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="uid",
-        comparisons=comparisons(data.settings, present, plaintext=plaintext),
-        blocking_rules_to_generate_predictions=blocking_rules(n_keys, lsh.bands),
+        comparisons=[
+            *comparisons(
+                data.settings, present, plaintext=plaintext, supersede=config.supersede_year
+            ),
+            *context_comparisons(context),
+        ],
+        blocking_rules_to_generate_predictions=blocking_rules(n_keys, n_bands),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
         max_iterations=config.em_iterations,
@@ -138,7 +172,8 @@ def link(
         raise LinkError("no identifying field has a value in any record")
     timings["prepare"] = time.perf_counter() - started
     is_plain = plaintext is not None
-    lsh = config.lsh if any(c.startswith("lsh_") for c in table.column_names) else LSHConfig(0)
+    context = [c for c in table.column_names if c.startswith("ctx_")] if config.context else []
+    n_bands = sum(c.startswith("lsh_") for c in table.column_names)
     owns_engine = engine is None
     engine = engine or make_engine(
         config.engine, threads=config.threads, memory_limit=config.memory_limit
@@ -148,7 +183,7 @@ def link(
         db_api, source = engine.load(table)
         linker = Linker(
             db_api.register(source),
-            _settings(data, present, is_plain, lsh, config),
+            _settings(data, present, context, is_plain, n_bands, config),
             log_level=logging.WARNING,
         )
         timings["load"] = time.perf_counter() - step
@@ -169,7 +204,9 @@ def link(
         if owns_engine:
             engine.close()
     step = time.perf_counter()
-    clusters = connected_components(pairs, table.num_rows, config.threshold)
+    clusters = cluster(
+        pairs, table.num_rows, config.threshold, config.clustering, config.average_threshold
+    )
     timings["cluster"] = time.perf_counter() - step
     histogram = _weight_histogram(pairs["match_weight"].to_numpy(dtype=float))
     timings["total"] = time.perf_counter() - started
@@ -211,7 +248,11 @@ def _train(
             1.0 / max(data.table.num_rows - 1, 1), 0.5
         )
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
-    covered: set[str] = set()
+    covered = (
+        _train_on_equal_fields(linker, settings, present, plain, config)
+        if config.train_on_equal
+        else set()
+    )
     # First pass: a token fixes every field it draws on, even in part (unbiased m estimates).
     # Second pass, for fields no session could train: a part such as `date_of_birth.year` no
     # longer counts as fixing its field (slightly biased, like Splink's substring blocks), and
@@ -239,48 +280,73 @@ def _train(
                 covered |= active
 
 
+#: Training blocks: records with the same full name, and records with the same date of birth.
+#: Only rare full names (shared by at most this many records) make a block: two people who
+#: share a common name are often of the same sex and citizenship too, so EM would take such
+#: pairs of namesakes for matches and learn that dates of birth often disagree. Dates of birth
+#: are not tied to the other fields, so every shared date may train.
+TRAINING_BLOCKS: tuple[tuple[str, int | None], ...] = (("name", 4), ("date", None))
+
+
+def _train_on_equal_fields(
+    linker: Any, settings: EncoderSettings, present: list[str], plain: bool, config: LinkConfig
+) -> set[str]:
+    """EM on the pairs that share the full name (training every other field), then on those
+    that share the date of birth (training the names): each field is learnt in a block that
+    does not select on it, so its m probabilities span all its levels, "nothing alike"
+    included. Equal filters are something the hub sees anyway, so no extra token is needed.
+    Returns the fields trained."""
+    covered: set[str] = set()
+    for kind, max_count in TRAINING_BLOCKS:
+        fixed = {s.name for s in settings.fields if s.kind == kind and s.name in present}
+        if not fixed:
+            continue
+        # a field that says nothing when these are present (the year of birth beside the date)
+        fixed |= {
+            f for f in present if superseding_field(settings, settings.field(f), present) in fixed
+        }
+        fixed |= {p for f in fixed if (p := swap_partner(settings, f, present)) is not None}
+        active = set(present) - fixed
+        if not active:
+            continue
+        rule = same_value_rule(kind, max_count)
+        if _em_session(linker, settings, rule, sorted(fixed), plain, config, label=kind):
+            covered |= active
+    return covered
+
+
 def _em_session(
     linker: Any,
     settings: EncoderSettings,
-    index: int,
+    rule: int | str,
     fixed: list[str],
     plain: bool,
     config: LinkConfig,
+    label: str | None = None,
 ) -> bool:
+    """One EM session on a blocking key (its index) or an SQL rule; `fixed` fields are held
+    out (named in the rule so that Splink deactivates their comparisons)."""
     columns = [
         field_columns(settings.field(name), plaintext=plain, balanced=settings.balanced)[0]
         for name in fixed
     ]
+    if isinstance(rule, int):
+        sql = training_rule(f"bk_{rule}", columns)
+    else:
+        sql = rule + "".join(f" AND (l.{c} IS NULL OR l.{c} IS NOT NULL)" for c in columns)
     # Splink 5's EM session narrows the linker's own comparison list to the active ones and
     # restores it only when the session completes; when it fails (e.g. a block without pairs)
     # the linker would be left without those comparisons. Keep a copy and put it back.
     saved = linker._settings_obj.core_model_settings.copy()
     try:
         linker.training.estimate_parameters_using_expectation_maximisation(
-            training_rule(f"bk_{index}", columns), max_pairs=config.em_max_pairs
+            sql, max_pairs=config.em_max_pairs
         )
     except Exception as error:  # too few pairs in the block: another key may train it
-        log.warning("EM on blocking key %d skipped: %s", index, type(error).__name__)
+        log.warning("EM on %s skipped: %s %s", label or f"key {rule}", type(error).__name__, error)
         linker._settings_obj.core_model_settings = saved
         return False
     return True
-
-
-def connected_components(pairs: pd.DataFrame, n_records: int, threshold: float) -> pd.DataFrame:
-    """Persons as connected components of the pairs at or above `threshold` (uid, cluster_id).
-
-    Done here rather than in the engine: the kept pairs are already in memory, scipy solves the
-    graph in milliseconds, and both engines then cluster identically.
-    """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components as components
-
-    kept = pairs[pairs["match_probability"] >= threshold]
-    left = kept["uid_l"].to_numpy(dtype=np.int64)
-    right = kept["uid_r"].to_numpy(dtype=np.int64)
-    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), (n_records, n_records))
-    _, labels = components(graph, directed=False)
-    return pd.DataFrame({"uid": np.arange(n_records, dtype=np.int64), "cluster_id": labels})
 
 
 def _weight_histogram(weights: np.ndarray, width: float = 1.0) -> pd.DataFrame:

@@ -67,17 +67,31 @@ def _any(conditions: list[str]) -> str:
 SWAP_DICE = 0.85
 
 
+def _both_present(column: str) -> str:
+    return f"({column}_l IS NOT NULL AND {column}_r IS NOT NULL)"
+
+
 def dice_comparison(
-    spec: FieldSpec, n_words: int, swap_with: str | None = None, variants: int = 1
+    spec: FieldSpec,
+    n_words: int,
+    swap_with: str | None = None,
+    variants: int = 1,
+    superseded_by: str | None = None,
 ) -> ComparisonCreator:
     """Comparison levels on the Dice coefficient of one field's filters. With `swap_with`, a
     level for names recorded in each other's field (given <-> family) comes after the two
     strongest levels. A salted field has `variants` filters (year buckets); two records agree
-    at a level when any one of them does."""
+    at a level when any one of them does. With `superseded_by` (the year of birth, by the date
+    of birth it is drawn from), the comparison says nothing when both records have that field:
+    the date has already counted the year, and counting it twice would overstate the evidence
+    of two people born on the same day (Fellegi-Sunter assumes the fields independent)."""
     name = spec.name
     names = [_variant(name, o) for o in range(variants)]
+    missing = f"{name}_n_l IS NULL OR {name}_n_r IS NULL"
+    if superseded_by:
+        missing += f" OR {_both_present(f'{superseded_by}_n')}"
     levels: list[ComparisonLevelCreator | dict[str, Any]] = [
-        cll.CustomLevel(f"{name}_n_l IS NULL OR {name}_n_r IS NULL").configure(is_null_level=True)
+        cll.CustomLevel(missing).configure(is_null_level=True)
     ]
     for position, threshold in enumerate(DICE_LEVELS[spec.kind]):
         if threshold >= 1.0:
@@ -110,15 +124,21 @@ def dice_comparison(
     )
 
 
-def plaintext_comparison(spec: FieldSpec, swap_with: str | None = None) -> ComparisonCreator:
-    """Typo-tolerant comparison of one normalised plaintext field."""
+def plaintext_comparison(
+    spec: FieldSpec, swap_with: str | None = None, superseded_by: str | None = None
+) -> ComparisonCreator:
+    """Typo-tolerant comparison of one normalised plaintext field (`superseded_by`: as in
+    `dice_comparison`)."""
     if spec.kind == "code":
         return cl.ExactMatch(spec.name)
     if spec.kind == "year":
         gap = f"ABS(CAST({spec.name}_l AS INTEGER) - CAST({spec.name}_r AS INTEGER))"
+        missing = f"{spec.name}_l IS NULL OR {spec.name}_r IS NULL"
+        if superseded_by:
+            missing += f" OR {_both_present(superseded_by)}"
         return cl.CustomComparison(
             comparison_levels=[
-                cll.NullLevel(spec.name),
+                cll.CustomLevel(missing).configure(is_null_level=True),
                 cll.ExactMatchLevel(spec.name),
                 *(
                     cll.CustomLevel(f"{gap} <= {d}", label_for_charts=f"<= {d} years")
@@ -164,21 +184,74 @@ def swap_partner(settings: EncoderSettings, name: str, present: Sequence[str]) -
 
 
 def comparisons(
-    settings: EncoderSettings, present: Sequence[str], *, plaintext: bool
+    settings: EncoderSettings, present: Sequence[str], *, plaintext: bool, supersede: bool = True
 ) -> list[ComparisonCreator | dict[str, Any]]:
-    """One comparison per encoded field that has at least one value in the data."""
+    """One comparison per encoded field that has at least one value in the data (with
+    `supersede`, the year of birth counts only where a date of birth is missing)."""
     out: list[ComparisonCreator | dict[str, Any]] = []
     for spec in settings.fields:
         if spec.name not in present:
             continue
         swap = swap_partner(settings, spec.name, present)
+        source = superseding_field(settings, spec, present) if supersede else None
         if plaintext:
-            out.append(plaintext_comparison(spec, swap))
+            out.append(plaintext_comparison(spec, swap, source))
         else:
             out.append(
-                dice_comparison(spec, words(spec, settings.balanced), swap, settings.variants(spec))
+                dice_comparison(
+                    spec, words(spec, settings.balanced), swap, settings.variants(spec), source
+                )
             )
     return out
+
+
+#: Context compared on three levels (same, near, else): column -> (near SQL, label, description).
+NEAR_CONTEXT = {
+    "ctx_year": ("ABS(ctx_year_l - ctx_year_r) <= 1", "a year apart", "year of identification"),
+    "ctx_forms": ("(ctx_forms_l & ctx_forms_r) <> 0", "a form in common", "forms of exploitation"),
+}
+
+
+def context_comparisons(columns: Sequence[str]) -> list[ComparisonCreator]:
+    """Comparisons of the statistical context (`ctx_*` columns of the engine table, see
+    `prepare.context_columns`): year of identification, region, country of exploitation and
+    forms of exploitation. Each is weak alone; EM learns how far each agrees for the same
+    person in these data (and a context the agencies record differently gets no weight)."""
+    out: list[ComparisonCreator] = []
+    for name in ("ctx_year", "ctx_region", "ctx_country", "ctx_forms"):
+        if name not in columns:
+            continue
+        if name not in NEAR_CONTEXT:
+            out.append(cl.ExactMatch(name))
+            continue
+        near, label, description = NEAR_CONTEXT[name]
+        out.append(
+            cl.CustomComparison(
+                comparison_levels=[
+                    cll.NullLevel(name),
+                    cll.ExactMatchLevel(name),
+                    cll.CustomLevel(near, label_for_charts=label),
+                    cll.ElseLevel(),
+                ],
+                output_column_name=name,
+                comparison_description=description,
+            )
+        )
+    return out
+
+
+#: The field a year of birth is drawn from when it is known (encoder.birth_year).
+YEAR_SOURCE = "date_of_birth"
+
+
+def superseding_field(
+    settings: EncoderSettings, spec: FieldSpec, present: Sequence[str]
+) -> str | None:
+    """For the year of birth: the date of birth, when the data have it (the year then counts
+    only for pairs where a date is missing on one side, i.e. estimated from an age)."""
+    if spec.kind != "year" or YEAR_SOURCE not in present:
+        return None
+    return YEAR_SOURCE if settings.field(YEAR_SOURCE).kind == "date" else None
 
 
 def field_columns(spec: FieldSpec, *, plaintext: bool, balanced: bool = False) -> list[str]:
@@ -186,6 +259,13 @@ def field_columns(spec: FieldSpec, *, plaintext: bool, balanced: bool = False) -
     if plaintext:
         return [spec.name]
     return [f"{spec.name}_n"] + [f"{spec.name}_w{i}" for i in range(words(spec, balanced))]
+
+
+def same_value_rule(kind: str, max_count: int | None = None) -> str:
+    """Pairs with equal values in every field of `kind` (`same_<kind>` of the engine table),
+    optionally only values that at most `max_count` records share (rare values)."""
+    rule = f"l.same_{kind} = r.same_{kind}"
+    return rule + (f" AND l.same_{kind}_count <= {int(max_count)}" if max_count else "")
 
 
 def blocking_rules(n_keys: int, n_bands: int) -> list[BlockingRuleCreator | dict[str, Any]]:

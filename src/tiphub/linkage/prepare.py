@@ -40,7 +40,11 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class LSHConfig:
-    """`bands` blocking rules, each on `rows` sampled bits of the `fields` filters.
+    """`bands` blocking rules, each on `rows` sampled bits of the `fields` filters, and as many
+    again for each group of `more_fields`. By default the second group is the names alone:
+    a band over names and date of birth together cannot pair a record whose date is missing
+    (the victim gave only an age) with one that has it, which is exactly where a typo in the
+    name leaves no exact token either.
 
     With `rows=None` the number of rows is chosen from the data: the smallest number for which
     a band is expected to pair, by chance, no more than `pairs_per_band` records (by default
@@ -53,6 +57,11 @@ class LSHConfig:
     rows: int | None = None
     fields: tuple[str, ...] = ("name", "given_name", "family_name", "date_of_birth")
     pairs_per_band: int | None = None
+    more_fields: tuple[tuple[str, ...], ...] = (("name", "given_name", "family_name"),)
+
+    @property
+    def groups(self) -> tuple[tuple[str, ...], ...]:
+        return (self.fields, *self.more_fields) if self.bands else ()
 
     def __post_init__(self) -> None:
         if not 0 <= self.bands <= 64 or (self.rows is not None and not 1 <= self.rows <= 62):
@@ -168,12 +177,15 @@ def choose_rows(concatenated: np.ndarray, present: np.ndarray, config: LSHConfig
     return 62
 
 
-def lsh_bands(filters: Sequence[np.ndarray], present: np.ndarray, config: LSHConfig) -> np.ndarray:
-    """Band values [n, bands] (int64; 0 = no band) from the concatenated filters."""
+def lsh_bands(
+    filters: Sequence[np.ndarray], present: np.ndarray, config: LSHConfig, group: int = 0
+) -> np.ndarray:
+    """Band values [n, bands] (int64; 0 = no band) from the concatenated filters (the bit
+    positions of each group's bands come from their own public seed)."""
     concatenated = np.concatenate(filters, axis=1).view(np.uint64)
     total_bits = concatenated.shape[1] * 64
     rows = choose_rows(concatenated, present, config)
-    rng = np.random.default_rng(LSH_SEED)
+    rng = np.random.default_rng(LSH_SEED + 1000 * group)
     out = np.zeros((concatenated.shape[0], config.bands), dtype=np.int64)
     for band in range(config.bands):
         positions = rng.choice(total_bits, size=rows, replace=False)
@@ -184,6 +196,68 @@ def lsh_bands(filters: Sequence[np.ndarray], present: np.ndarray, config: LSHCon
         value |= np.uint64(1) << np.uint64(rows)  # never 0 for a real band
         out[:, band] = value.view(np.int64)
     out[~present] = 0
+    return out
+
+
+#: Kinds of field whose equal values the engine table marks (`same_<kind>`, a 64-bit id of the
+#: values of all fields of that kind, and `same_<kind>_count`, how many records share it): the
+#: linker trains on records with the same full name, or the same date of birth.
+SAME_VALUE_KINDS = ("name", "date")
+
+
+def same_value_groups(
+    fields: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(id, count) per record of the values of `fields` (their filters' words and presence):
+    records with equal filters in every field get the same id; `count` is how many records
+    share it (0 when every field is missing). The hub sees equal filters anyway."""
+    words = np.concatenate([w for w, _ in fields], axis=1)
+    present = np.logical_or.reduce([p for _, p in fields])
+    key = pd.util.hash_pandas_object(pd.DataFrame(words), index=False).to_numpy().view(np.int64)
+    count = np.zeros(len(key), dtype=np.int32)
+    _, inverse, counts = np.unique(key[present], return_inverse=True, return_counts=True)
+    count[present] = counts[inverse]
+    return key, count
+
+
+#: Statistical columns (in the clear in every encoded file, contracts.md section 2) that the
+#: model may compare as context: a person seen by two agencies was usually identified in the
+#: same region, about the same time, exploited in the same country and in the same form.
+CONTEXT_COLUMNS = {
+    "ctx_year": "year",
+    "ctx_region": "region",
+    "ctx_country": "country_of_exploitation",
+}
+FORM_FLAGS = ("form_sexual", "form_labour", "form_organ", "form_other")
+
+
+def _text_column(table: pa.Table, name: str) -> pd.Series:
+    values = table.column(name).to_pandas().astype(object)
+    text = values.where(values.notna(), "").astype(str).str.strip()
+    return text.where(~text.isin(["", "_U", "_Z", "None", "nan"]), "")
+
+
+def context_columns(table: pa.Table) -> dict[str, pa.Array]:
+    """`ctx_*` columns (NULL when unknown) from the statistical columns the inputs have; a
+    column that no record fills is left out (its comparison would say nothing)."""
+    out: dict[str, pa.Array] = {}
+    for target, source in CONTEXT_COLUMNS.items():
+        if source not in table.column_names:
+            continue
+        text = _text_column(table, source)
+        if target == "ctx_year":
+            years = pd.to_numeric(text, errors="coerce")
+            if years.notna().any():
+                out[target] = pa.array(years.astype("Int64"), type=pa.int64())
+        elif text.ne("").any():
+            out[target] = pa.array(text.where(text.ne(""), None), type=pa.string())
+    flags = [f for f in FORM_FLAGS if f in table.column_names]
+    if flags:
+        mask = np.zeros(table.num_rows, dtype=np.int64)
+        for bit, name in enumerate(flags):
+            mask |= _text_column(table, name).str.lower().isin(["true", "1"]).to_numpy() << bit
+        if mask.any():
+            out["ctx_forms"] = pa.array(mask, mask=mask == 0)
     return out
 
 
@@ -204,8 +278,8 @@ def engine_table(
     n = table.num_rows
     columns: dict[str, pa.Array] = {"uid": pa.array(np.arange(n, dtype=np.int64))}
     present_fields: list[str] = []
-    lsh_filters: list[np.ndarray] = []
-    lsh_present = np.zeros(n, dtype=np.int32)
+    filters: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    by_kind: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
     for spec in data.settings.fields:
         name = f"{spec.name}_bf"
         if name not in table.column_names:
@@ -214,9 +288,8 @@ def engine_table(
         if not present.any():
             continue
         present_fields.append(spec.name)
-        if spec.name in lsh.fields:
-            lsh_filters.append(words)
-            lsh_present += present
+        by_kind.setdefault(spec.kind, []).append((words, present))
+        filters[spec.name] = (words, present)
         if plaintext is not None:
             values = plaintext[spec.name].to_numpy(dtype=object).copy()
             values[~present] = None
@@ -229,13 +302,25 @@ def engine_table(
             for i in range(words.shape[1]):
                 columns[f"{prefix}_w{i}"] = pa.array(words[:, i])
             columns[f"{prefix}_n"] = pa.array(_popcount(words), mask=~present)
+    for kind in SAME_VALUE_KINDS:
+        if kind in by_kind:
+            key, count = same_value_groups(by_kind[kind])
+            columns[f"same_{kind}"] = pa.array(key, mask=count == 0)
+            columns[f"same_{kind}_count"] = pa.array(count, mask=count == 0)
     for name in table.column_names:
         if name.startswith("bk_"):
             columns[name] = table.column(name).combine_chunks()
-    if lsh.bands and lsh_filters:
-        bands = lsh_bands(lsh_filters, lsh_present >= 1, lsh)
+    columns.update(context_columns(table))
+    band = 0
+    for group, fields in enumerate(lsh.groups):
+        chosen = [filters[f] for f in fields if f in filters]
+        if not chosen:
+            continue
+        present = np.logical_or.reduce([p for _, p in chosen])
+        bands = lsh_bands([w for w, _ in chosen], present, lsh, group)
         for j in range(lsh.bands):
-            columns[f"lsh_{j}"] = pa.array(bands[:, j], mask=bands[:, j] == 0)
+            columns[f"lsh_{band}"] = pa.array(bands[:, j], mask=bands[:, j] == 0)
+            band += 1
     return pa.table(columns), present_fields
 
 

@@ -15,10 +15,11 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
+from tiphub.linkage.clustering import ClusterMethod
 from tiphub.linkage.linker import LinkConfig, LinkError, LinkResult, link
 from tiphub.linkage.prepare import InputError, plaintext_input, read_encodings
 from tiphub.linkage.settings import DEFAULT_SETTINGS, EncoderSettings
@@ -36,18 +37,23 @@ class LinkRun:
     engine: str
 
 
-def _config(threshold: float, engine: str) -> LinkConfig:
+def _config(threshold: float, engine: str, clustering: str) -> LinkConfig:
     try:
-        return LinkConfig(threshold=threshold, engine=engine)
+        method = cast(ClusterMethod, clustering)  # LinkConfig refuses an unknown method
+        return LinkConfig(threshold=threshold, engine=engine, clustering=method)
     except ValueError as error:
         raise LinkServiceError(str(error)) from None
 
 
 def link_encoded_files(
-    paths: Sequence[str | Path], *, threshold: float = 0.5, engine: str = "duckdb"
+    paths: Sequence[str | Path],
+    *,
+    threshold: float = 0.5,
+    engine: str = "duckdb",
+    clustering: str = "average",
 ) -> LinkRun:
     """Link the agencies' encoded Parquet files (from `tiphub encode`)."""
-    config = _config(threshold, engine)
+    config = _config(threshold, engine, clustering)
     try:
         data = read_encodings([str(p) for p in paths])
         result = link(data, config)
@@ -64,10 +70,11 @@ def link_identities(
     threshold: float = 0.5,
     engine: str = "duckdb",
     settings: EncoderSettings = DEFAULT_SETTINGS,
+    clustering: str = "average",
 ) -> LinkRun:
     """Plaintext mode: link identities (agency code -> frame in the linkage CSV shape, as
     `tiphub.linkage.inputs.read_identities` gives it) for agencies that may share them."""
-    config = _config(threshold, engine)
+    config = _config(threshold, engine, clustering)
     try:
         data, values = plaintext_input(dict(frames), settings)
         result = link(data, config, plaintext=values)
