@@ -91,3 +91,13 @@ def test_context_columns_read_the_statistical_columns_and_leave_unknowns_null():
     assert columns["ctx_year"].to_pylist() == [2024, None, 2025]
     assert columns["ctx_region"].to_pylist() == ["North", None, "South"]
     assert columns["ctx_forms"].to_pylist() == [1, 2, None]
+
+
+def test_a_component_too_large_for_one_matrix_is_split_at_a_higher_threshold_first(monkeypatch):
+    # With room for 4 records only, the 6-record chain is first cut at a stricter threshold
+    # (0.75 for 0.5): the weak link (0.7) goes, each person is then clustered on its own.
+    monkeypatch.setattr("tiphub.linkage.clustering.MAX_DENSE", 4)
+    assert _groups(cluster(CHAIN, 6, 0.5, "average")) == {
+        frozenset({0, 1, 2}),
+        frozenset({3, 4, 5}),
+    }
