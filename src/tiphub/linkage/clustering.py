@@ -84,8 +84,11 @@ def _split_loose_components(
     left, right, probability = left[order], right[order], probability[order]
     starts = np.searchsorted(labels[left], loose, side="left")
     ends = np.searchsorted(labels[left], loose, side="right")
-    for component, start, end in zip(loose, starts, ends, strict=True):
-        members = np.flatnonzero(labels == component)
+    # each loose component's records, from one sort (not one scan of all records per component)
+    by_label = np.argsort(labels, kind="stable")
+    first = np.searchsorted(labels[by_label], loose, side="left")
+    for component, start, end, at in zip(loose, starts, ends, first, strict=True):
+        members = by_label[at : at + sizes[component]]
         groups = _average_linkage(
             members, left[start:end], right[start:end], probability[start:end], cut
         )
