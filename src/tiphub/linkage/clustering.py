@@ -115,9 +115,8 @@ def _average_linkage(
         higher = min(1.0 - (1.0 - threshold) / 2, 0.999_999)
         if higher <= threshold:
             return [members]
-        position = {uid: i for i, uid in enumerate(members.tolist())}
-        local_l = np.array([position[u] for u in left.tolist()], dtype=np.int64)
-        local_r = np.array([position[u] for u in right.tolist()], dtype=np.int64)
+        index = pd.Index(members)
+        local_l, local_r = index.get_indexer(left), index.get_indexer(right)
         keep = probability >= higher
         parts = _components(local_l[keep], local_r[keep], len(members))
         out: list[np.ndarray] = []
