@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from django.test import Client
+
 from tiphub.web.casework import models as m
 from tiphub.web.casework import services
 from tiphub.web.casework.services import Decision, ScreeningOutcome
@@ -31,6 +33,13 @@ SCREENED = ScreeningOutcome(
     indicators=("ILO-D1-deception-nature-of-job", "ILO-C3-withholding-of-wages"),
     urgent_needs=("accommodation",),
 )
+
+
+def client_for(user: Any) -> Client:
+    """A test client logged in as `user` (no password, no two-factor step)."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def decision(kind: str = "RG", outcome: str = "positive") -> Decision:

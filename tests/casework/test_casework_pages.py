@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from casework_support import CANARY_GIVEN, CANARY_NARRATIVE
+from casework_support import CANARY_GIVEN, CANARY_NARRATIVE, client_for
 from django.test import Client
 
 from tiphub.web.casework import models as m
 from tiphub.workflow import FrozenClock
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _screen(client: Client) -> m.Case:
@@ -40,7 +34,7 @@ def _screen(client: Client) -> m.Case:
 def test_screening_to_referral_to_decision_through_the_pages(
     clock: FrozenClock, people: dict[str, Any]
 ) -> None:
-    police = _client(people["police"])
+    police = client_for(people["police"])
     case = _screen(police)
     assert (case.identification_state, case.citizenship) == ("presumed_victim", "MDA")
 
@@ -60,7 +54,7 @@ def test_screening_to_referral_to_decision_through_the_pages(
     case.refresh_from_db()
     assert case.identification_state == "referred"
 
-    authority = _client(people["authority"])
+    authority = client_for(people["authority"])
     inbox = authority.get("/casework/referrals/").content.decode()
     referral = case.referrals.get()
     assert f'data-referral="{referral.pk}"' in inbox
@@ -102,19 +96,19 @@ def test_tasks_page_shows_the_rg_deadline_to_the_competent_authority(
     from tiphub.web.casework import services
     from tiphub.workflow import ConsentScope
 
-    case = _screen(_client(people["police"]))
+    case = _screen(client_for(people["police"]))
     services.record_consent(people["police"], case, ConsentScope.REFER_TO_NRM)
     services.record_consent(people["police"], case, ConsentScope.share_with("ATU"))
     services.refer(people["police"], case, agencies["ATU"], "nrm_decision")
     clock.advance(days=8)
     services.sweep()
-    page = _client(people["authority"]).get("/casework/").content.decode()
+    page = client_for(people["authority"]).get("/casework/").content.decode()
     assert "Reasonable-grounds decision due" in page
     assert "overdue" in page
-    api = _client(people["authority"]).get("/api/v1/casework/tasks/").json()
+    api = client_for(people["authority"]).get("/api/v1/casework/tasks/").json()
     assert any(t["rule_id"] == "T1" and t["status"] == "overdue" for t in api["tasks"])
     # the first responder's own tasks do not include the authority's decision
-    mine = _client(people["police"]).get("/api/v1/casework/tasks/").json()
+    mine = client_for(people["police"]).get("/api/v1/casework/tasks/").json()
     assert all(t["rule_id"] != "T1" for t in mine["tasks"])
 
 
@@ -124,11 +118,11 @@ def test_api_scoped_view_and_refusals(
     from tiphub.web.casework import services
     from tiphub.workflow import ConsentScope
 
-    case = _screen(_client(people["police"]))
+    case = _screen(client_for(people["police"]))
     services.record_consent(people["police"], case, ConsentScope.share_with("SHE"))
     services.refer(people["police"], case, agencies["SHE"], "shelter")
 
-    shelter = _client(people["shelter"])
+    shelter = client_for(people["shelter"])
     listed = shelter.get("/api/v1/cases/").json()
     assert [c["reference"] for c in listed] == [case.reference]
     body = shelter.get(f"/api/v1/cases/{case.pk}/").json()
@@ -164,8 +158,8 @@ def test_api_scoped_view_and_refusals(
     assert done.status_code == 200
     assert done.json()["tracks"]["support"] == "needs_assessed"
 
-    stranger = _client(people["stranger"])
+    stranger = client_for(people["stranger"])
     assert stranger.get(f"/api/v1/cases/{case.pk}/").status_code == 404
     assert stranger.get("/api/v1/cases/").json() == []
-    statistician_free = _client(people["panel"]).get("/api/v1/referrals/")
+    statistician_free = client_for(people["panel"]).get("/api/v1/referrals/")
     assert statistician_free.status_code == 403

@@ -12,30 +12,24 @@ from casework_support import (
     SCREENED,
     appointed_child,
     child_case,
+    client_for,
     decision,
     identified_adult,
 )
-from django.test import Client
 
 from tiphub.web.casework import services
 from tiphub.workflow import FrozenClock
 
 
-def _api(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _post(user: Any, url: str, body: dict[str, Any]) -> Any:
-    return _api(user).post(url, body, content_type="application/json")
+    return client_for(user).post(url, body, content_type="application/json")
 
 
 def test_guardian_endpoint(clock: FrozenClock, people: dict[str, Any]) -> None:
     cpo = people["cpo"]
     case = child_case(cpo)
     url = f"/api/v1/cases/{case.pk}/guardian/"
-    body = _api(cpo).get(url).json()
+    body = client_for(cpo).get(url).json()
     assert body["child_state"] == "guardian_requested"
     assert body["timer_status"] == "upcoming"
     assert body["due_at"].startswith("2027-03-04")  # 3 working days
@@ -49,7 +43,7 @@ def test_guardian_endpoint(clock: FrozenClock, people: dict[str, Any]) -> None:
     assert done.status_code == 201
     assert done.json()["named_person"] is True
     assert GUARDIAN not in done.content.decode()  # names never leave through the API
-    assert _api(people["stranger"]).get(url).status_code == 404
+    assert client_for(people["stranger"]).get(url).status_code == 404
     assert _post(people["panel"], url, {"person": "x"}).status_code == 403  # no case.edit
 
 
@@ -79,9 +73,9 @@ def test_best_interests_endpoint(clock: FrozenClock, people: dict[str, Any]) -> 
     created = _post(panel, url, bid)
     assert created.status_code == 201
     assert created.json()["panel_size"] == 3
-    listed = _api(panel).get(url).json()
+    listed = client_for(panel).get(url).json()
     assert [b["kind"] for b in listed] == ["BIA", "BID"]
-    assert "agrees" not in _api(panel).get(url).content.decode()  # free text stays sealed
+    assert "agrees" not in client_for(panel).get(url).content.decode()  # free text stays sealed
     case.refresh_from_db()
     assert case.child_state == "bid_decided"
 
@@ -102,15 +96,15 @@ def test_return_endpoints(
     assert not case.risk_assessments.exists()
     body["risks"]["refoulement"] = "none"
     assert _post(iom, risk, body).status_code == 201
-    assert _api(iom).get(risk).json()[0]["destination"] == "MDA"
+    assert client_for(iom).get(risk).json()[0]["destination"] == "MDA"
 
     plan = f"/api/v1/cases/{case.pk}/return-plan/"
-    state = _api(iom).get(plan).json()
+    state = client_for(iom).get(plan).json()
     assert state["return_state"] == "cleared"
     assert any("recovery and reflection period" in r for r in state["blocked_by"])
     planned = _post(iom, plan, {"voluntary": True, "cross_border_consent": True, "plan_now": True})
     assert planned.status_code == 409
-    assert _api(iom).get(plan).json()["plan"] is None  # nothing kept
+    assert client_for(iom).get(plan).json()["plan"] is None  # nothing kept
     clock.advance(days=31)
     case.refresh_from_db()
     services.apply_transition(
@@ -123,7 +117,7 @@ def test_return_endpoints(
     services.apply_transition(iom, case, "return", "reintegrate")
 
     follow = f"/api/v1/cases/{case.pk}/follow-ups/"
-    visits = _api(iom).get(follow).json()
+    visits = client_for(iom).get(follow).json()
     assert len(visits) == 4
     bad = _post(
         iom, follow, {"followup": 999999, "mode": "visit", "re_trafficking_indicator": False}
@@ -139,7 +133,7 @@ def test_return_endpoints(
     case.refresh_from_db()
     assert case.at_risk
     # the shelter-like view of another agency has no return section: 404 (not shared with it)
-    assert _api(people["shelter"]).get(follow).status_code == 404
+    assert client_for(people["shelter"]).get(follow).status_code == 404
 
 
 def test_permit_and_tracing_endpoints(
@@ -167,7 +161,7 @@ def test_permit_and_tracing_endpoints(
         officer, url, {"action": "renew", "permit": permit, "valid_until": "2028-12-31"}
     )
     assert renewed.json()["renewals"] == 1
-    assert _api(officer).get(url).json()["immigration_state"] == "permit_renewed"
+    assert client_for(officer).get(url).json()["immigration_state"] == "permit_renewed"
 
     child = child_case(people["cpo"])
     tracing = f"/api/v1/cases/{child.pk}/tracing/"
@@ -177,9 +171,9 @@ def test_permit_and_tracing_endpoints(
     )  # fmt: skip
     assert opened.status_code == 201
     assert opened.json()["state"] == "open"
-    assert "Obinna" not in _api(people["cpo"]).get(tracing).content.decode()
+    assert "Obinna" not in client_for(people["cpo"]).get(tracing).content.decode()
     # the immigration officer's view has no child section
-    assert _api(officer).get(f"/api/v1/cases/{case.pk}/tracing/").status_code == 403
+    assert client_for(officer).get(f"/api/v1/cases/{case.pk}/tracing/").status_code == 403
 
 
 def test_another_agencys_case_is_not_found_on_every_record_endpoint(
@@ -192,7 +186,7 @@ def test_another_agencys_case_is_not_found_on_every_record_endpoint(
     for route in ("guardian", "best-interests", "risk-assessments", "return-plan", "permits",
                   "follow-ups", "tracing"):  # fmt: skip
         url = f"/api/v1/cases/{case.pk}/{route}/"
-        assert _api(stranger).get(url).status_code == 404, url
+        assert client_for(stranger).get(url).status_code == 404, url
         assert _post(stranger, url, {}).status_code == 404, url
     assert (
         AuditEvent.objects.filter(

@@ -13,21 +13,15 @@ from casework_support import (
     SCREENED,
     appointed_child,
     child_case,
+    client_for,
     decision,
     identified_adult,
 )
-from django.test import Client
 
 from tiphub.web.audit.models import AuditEvent
 from tiphub.web.casework import models as m
 from tiphub.web.casework import services
 from tiphub.workflow import ConsentScope, FrozenClock
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_guardian_page_shows_the_timer_refuses_with_the_reason_then_appoints(
@@ -38,14 +32,14 @@ def test_guardian_page_shows_the_timer_refuses_with_the_reason_then_appoints(
     url = f"/casework/cases/{case.pk}/guardian/"
     clock.advance(days=4)
     services.refresh_tasks(case)
-    page = _client(cpo).get(url).content.decode()
+    page = client_for(cpo).get(url).content.decode()
     assert 'data-rule="T7"' in page
     assert "overdue" in page
     assert 'id="guardian-form"' in page
     assert "data-blocked" not in page
 
     # an organisation without a named person: refused with the workflow's words, kept typed
-    refused = _client(cpo).post(
+    refused = client_for(cpo).post(
         url,
         {"form": "guardian", "guardian-is_organisation": "yes",
          "guardian-organisation": "Guardians Trust", "guardian-authority": "Family court",
@@ -59,14 +53,14 @@ def test_guardian_page_shows_the_timer_refuses_with_the_reason_then_appoints(
     assert AuditEvent.objects.filter(action="case.transition", outcome="rejected").exists()
 
     # the same refusal through htmx comes back as the page fragment only
-    fragment = _client(cpo).post(
+    fragment = client_for(cpo).post(
         url, {"form": "guardian", "guardian-is_organisation": "no"}, HTTP_HX_REQUEST="true"
     )
     assert fragment.status_code == 200
     assert b"<html" not in fragment.content
     assert b"the appointing authority is not recorded" in fragment.content
 
-    done = _client(cpo).post(
+    done = client_for(cpo).post(
         url,
         {"form": "guardian", "guardian-is_organisation": "no", "guardian-person": GUARDIAN,
          "guardian-authority": "Family court", "guardian-conflict_checked": "on"},
@@ -76,17 +70,17 @@ def test_guardian_page_shows_the_timer_refuses_with_the_reason_then_appoints(
     case.refresh_from_db()
     assert case.child_state == "guardian_appointed"
     assert not case.tasks.filter(rule_id="T7", open=True).exists()
-    page = _client(cpo).get(url).content.decode()
+    page = client_for(cpo).get(url).content.decode()
     assert GUARDIAN in page  # sealed at rest, shown to an identifying profile
     assert AuditEvent.objects.filter(action="record.read", fields=["guardian"]).exists()
-    htmx_done = _client(cpo).post(url, {"form": "guardian"}, HTTP_HX_REQUEST="true")
+    htmx_done = client_for(cpo).post(url, {"form": "guardian"}, HTTP_HX_REQUEST="true")
     assert b"guardian_appointed" in htmx_done.content  # no second appointment: refused
     assert b"is not possible from" in htmx_done.content or b"no guardian" in htmx_done.content
 
     # a caseworker of the agency sees why it is not theirs to do before typing anything
     caseworker = make_user("caseworker", "CPS", name="cps-caseworker")
     fresh = child_case(cpo)
-    page = _client(caseworker).get(f"/casework/cases/{fresh.pk}/guardian/").content.decode()
+    page = client_for(caseworker).get(f"/casework/cases/{fresh.pk}/guardian/").content.decode()
     assert "&#x27;appoint_guardian&#x27; is done by: child_protection_officer" in page
 
 
@@ -97,15 +91,15 @@ def test_record_pages_are_scoped_by_agency_role_and_section(
     for name in ("guardian", "bia", "bid", "tracing", "return/risk", "return/plan",
                  "return/follow-up", "permits"):  # fmt: skip
         url = f"/casework/cases/{case.pk}/{name}/"
-        assert _client(people["cpo"]).get(url).status_code == 200, url
-        assert _client(people["stranger"]).get(url).status_code == 404, url  # another agency
+        assert client_for(people["cpo"]).get(url).status_code == 200, url
+        assert client_for(people["stranger"]).get(url).status_code == 404, url  # another agency
         expected = 200 if name in {"bia", "bid"} else 403  # the panel sees the child track only
-        assert _client(people["panel"]).get(url).status_code == expected, url
+        assert client_for(people["panel"]).get(url).status_code == expected, url
     assert AuditEvent.objects.filter(
         action="access.denied", object_id=str(case.pk), actor=people["stranger"]
     ).exists()
     # links on the case page: only the pages this user may open
-    page = _client(people["panel"]).get(f"/casework/cases/{case.pk}/").content.decode()
+    page = client_for(people["panel"]).get(f"/casework/cases/{case.pk}/").content.decode()
     assert f"/casework/cases/{case.pk}/bid/" in page
     assert f"/casework/cases/{case.pk}/guardian/" not in page
 
@@ -116,11 +110,11 @@ def test_bia_needs_the_childs_views_and_bid_needs_a_quorum(
     cpo, panel = people["cpo"], people["panel"]
     case = appointed_child(cpo)
     url = f"/casework/cases/{case.pk}/bia/"
-    missing = _client(cpo).post(url, {"form": "bia", "bia-recommendation": "trace family"})
+    missing = client_for(cpo).post(url, {"form": "bia", "bia-recommendation": "trace family"})
     assert missing.status_code == 200
     assert b"This field is required." in missing.content
     assert not case.best_interests.exists()
-    done = _client(cpo).post(
+    done = client_for(cpo).post(
         url,
         {"form": "bia", "bia-childs_views": "wants to see her mother",
          "bia-options_considered": ["local_integration", "cross_border_reunification"]},
@@ -131,10 +125,10 @@ def test_bia_needs_the_childs_views_and_bid_needs_a_quorum(
     services.apply_transition(cpo, case, "child", "require_bid")
 
     url = f"/casework/cases/{case.pk}/bid/"
-    page = _client(panel).get(url).content.decode()
+    page = client_for(panel).get(url).content.decode()
     assert "quorum 3 members" in page
     assert f'value="{panel.pk}"' in page
-    refused = _client(panel).post(
+    refused = client_for(panel).post(
         url,
         {"form": "bid", "bid-panel_users": [str(panel.pk)], "bid-childs_views": "agrees",
          "bid-solutions_in_best_interests": ["cross_border_reunification"]},
@@ -144,7 +138,7 @@ def test_bia_needs_the_childs_views_and_bid_needs_a_quorum(
     assert "the guardian was not present or consulted" in html
     assert "no review date is set" in html
     assert not case.best_interests.filter(kind="BID").exists()
-    done = _client(panel).post(
+    done = client_for(panel).post(
         url,
         {"form": "bid", "bid-panel_users": [str(panel.pk)],
          "bid-other_members": "social worker\npsychologist\n", "bid-guardian_consulted": "on",
@@ -170,7 +164,7 @@ def test_tracing_request_is_opened_with_the_sought_person_sealed(
     cpo = people["cpo"]
     case = child_case(cpo)
     url = f"/casework/cases/{case.pk}/tracing/"
-    response = _client(cpo).post(
+    response = client_for(cpo).post(
         url,
         {"form": "tracing", "tracing-relation": "mother", "tracing-given_name": "Ngozi",
          "tracing-birth_year": "1985", "tracing-cross_border": "on",
@@ -182,7 +176,7 @@ def test_tracing_request_is_opened_with_the_sought_person_sealed(
         "open", "NGA", None,
     )  # fmt: skip
     assert b"Ngozi" not in bytes(tracing.sought_ct)
-    page = _client(cpo).get(url).content.decode()
+    page = client_for(cpo).get(url).content.decode()
     assert "risk check due" in page
     assert "Ngozi" not in page
 
@@ -192,7 +186,7 @@ def test_return_risk_plan_and_follow_up_pages(
 ) -> None:
     caseworker = make_user("caseworker", "POL", name="pol-caseworker")
     case = identified_adult(people, agencies, caseworker)
-    iom = _client(people["iom"])  # the return partner, through its referral's return view
+    iom = client_for(people["iom"])  # the return partner, through its referral's return view
     services.apply_transition(caseworker, case, "return", "request", person_requested=True)
 
     risk = f"/casework/cases/{case.pk}/return/risk/"
@@ -254,8 +248,8 @@ def test_permits_apply_decide_renew_by_the_right_roles(
     officer = make_user("immigration_officer", "POL", name="pol-immigration")
     case = services.open_case(caseworker, profile_fields=dict(LABOUR_PROFILE), screening=SCREENED)
     url = f"/casework/cases/{case.pk}/permits/"
-    assert 'id="decide-form"' not in _client(caseworker).get(url).content.decode()
-    response = _client(caseworker).post(
+    assert 'id="decide-form"' not in client_for(caseworker).get(url).content.decode()
+    response = client_for(caseworker).post(
         url, {"form": "apply", "apply-permit_type": "personal_situation"}
     )
     assert response.status_code == 302
@@ -264,7 +258,7 @@ def test_permits_apply_decide_renew_by_the_right_roles(
     permit = case.permits.get()
 
     # the caseworker may not decide: the workflow says who does
-    refused = _client(caseworker).post(
+    refused = client_for(caseworker).post(
         url, {"form": "decide", "decide-permit": str(permit.pk), "decide-granted": "yes",
               "decide-valid_until": "2028-03-01"},
     ).content.decode()  # fmt: skip
@@ -272,25 +266,25 @@ def test_permits_apply_decide_renew_by_the_right_roles(
     permit.refresh_from_db()
     assert permit.status == "applied"
 
-    officer_page = _client(officer).get(url).content.decode()
+    officer_page = client_for(officer).get(url).content.decode()
     assert 'id="decide-form"' in officer_page
     assert 'id="apply-form"' not in officer_page
     no_dates = (
-        _client(officer)
+        client_for(officer)
         .post(url, {"form": "decide", "decide-permit": str(permit.pk), "decide-granted": "yes"})
         .content.decode()
     )
     assert "a granted permit needs its validity" in no_dates
-    granted = _client(officer).post(
+    granted = client_for(officer).post(
         url, {"form": "decide", "decide-permit": str(permit.pk), "decide-granted": "yes",
               "decide-valid_from": "2027-03-01", "decide-valid_until": "2027-04-01"},
     )  # fmt: skip
     assert granted.status_code == 302
     reminder = case.tasks.get(rule_id="T11", open=True)  # expires within 60 days
     assert (reminder.status, reminder.key) == ("due_soon", f"{permit.pk}:2027-04-01")
-    assert 'data-rule="T11"' in _client(officer).get(url).content.decode()
+    assert 'data-rule="T11"' in client_for(officer).get(url).content.decode()
     not_later = (
-        _client(officer)
+        client_for(officer)
         .post(
             url,
             {"form": "renew", "renew-permit": str(permit.pk), "renew-valid_until": "2027-03-15"},
@@ -298,7 +292,7 @@ def test_permits_apply_decide_renew_by_the_right_roles(
         .content.decode()
     )
     assert "a renewal runs beyond the current expiry (2027-04-01)" in not_later
-    renewed = _client(officer).post(
+    renewed = client_for(officer).post(
         url, {"form": "renew", "renew-permit": str(permit.pk), "renew-valid_until": "2028-03-01"}
     )
     assert renewed.status_code == 302
@@ -325,12 +319,12 @@ def test_new_roles_guardian_asylum_officer_legal_representative(
     )
     # the guardian reaches children's cases only, without the account of exploitation
     assert set(access.visible_cases(guardian)) == {child}
-    assert _client(guardian).get(f"/casework/cases/{adult.pk}/").status_code == 404
+    assert client_for(guardian).get(f"/casework/cases/{adult.pk}/").status_code == 404
     view = access.open_case(guardian, child.pk)
     assert view.shows("child")
     assert view.shows("consents")
     assert not view.shows("narrative")
-    assert _client(guardian).get(f"/casework/cases/{child.pk}/child/").status_code == 200
+    assert client_for(guardian).get(f"/casework/cases/{child.pk}/child/").status_code == 200
     services.record_consent(guardian, child, ConsentScope.TRACING, given_by="guardian")
 
     lawyer = make_user("legal_representative", "POL", name="pol-lawyer")
@@ -341,18 +335,18 @@ def test_new_roles_guardian_asylum_officer_legal_representative(
     )  # fmt: skip
     assert access.open_case(lawyer, case.pk).shows("narrative")
     assert not access.open_case(asylum, case.pk).shows("narrative")
-    assert _client(asylum).get(f"/casework/cases/{case.pk}/child/").status_code == 403
+    assert client_for(asylum).get(f"/casework/cases/{case.pk}/child/").status_code == 403
     permits = f"/casework/cases/{case.pk}/permits/"
-    applied = _client(lawyer).post(permits, {"form": "apply", "apply-permit_type": "asylum"})
+    applied = client_for(lawyer).post(permits, {"form": "apply", "apply-permit_type": "asylum"})
     assert applied.status_code == 302
     permit = case.permits.get()
     refused = (
-        _client(asylum)
+        client_for(asylum)
         .post(permits, {"form": "decide", "decide-permit": str(permit.pk), "decide-granted": "no"})
         .content.decode()
     )
     assert "a reason must be recorded" in refused
-    _client(asylum).post(
+    client_for(asylum).post(
         permits, {"form": "decide", "decide-permit": str(permit.pk), "decide-granted": "no",
                   "decide-reason": "no well-founded fear established"},
     )  # fmt: skip
@@ -363,7 +357,7 @@ def test_new_roles_guardian_asylum_officer_legal_representative(
 
 def test_record_pages_speak_french_and_spanish(clock: FrozenClock, people: dict[str, Any]) -> None:
     case = child_case(people["cpo"])
-    client = _client(people["cpo"])
+    client = client_for(people["cpo"])
     client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
     page = client.get(f"/casework/cases/{case.pk}/guardian/").content.decode()
     assert "Désigner le tuteur" in page

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from casework_support import SCREENED
+from casework_support import SCREENED, client_for
 from django.test import Client
 
 from tiphub.web.casework import models as m
@@ -14,12 +14,6 @@ from tiphub.web.casework import services
 from tiphub.workflow import ConsentScope, FrozenClock
 
 MOTHER = {"given_name": "Wendoline", "family_name": "Achterberg-Nnamdi"}  # invented canary
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _setup(people: dict[str, Any]) -> tuple[m.Case, m.Case]:
@@ -38,7 +32,7 @@ def _setup(people: dict[str, Any]) -> tuple[m.Case, m.Case]:
 def test_tracing_pages_walk_to_a_refused_reunification(
     clock: FrozenClock, people: dict[str, Any]
 ) -> None:
-    cpo, cpo2 = _client(people["cpo"]), _client(people["cpo2"])
+    cpo, cpo2 = client_for(people["cpo"]), client_for(people["cpo2"])
     child, mother = _setup(people)
     opened = cpo.post(
         f"/casework/cases/{child.pk}/tracing/",
@@ -92,7 +86,11 @@ def test_tracing_pages_walk_to_a_refused_reunification(
 
 
 def test_tracing_endpoints(clock: FrozenClock, people: dict[str, Any]) -> None:
-    cpo, cpo2, police = _client(people["cpo"]), _client(people["cpo2"]), _client(people["police"])
+    cpo, cpo2, police = (
+        client_for(people["cpo"]),
+        client_for(people["cpo2"]),
+        client_for(people["police"]),
+    )
     child, mother = _setup(people)
     base = f"/api/v1/cases/{child.pk}/tracing/"
     opened = cpo.post(
@@ -140,7 +138,7 @@ def test_tracing_endpoints(clock: FrozenClock, people: dict[str, Any]) -> None:
 
 
 def test_cross_border_message_endpoints(clock: FrozenClock, people: dict[str, Any]) -> None:
-    cpo = _client(people["cpo"])
+    cpo = client_for(people["cpo"])
     child, _ = _setup(people)
     for scope in (ConsentScope.TRACING, ConsentScope.CROSS_BORDER):
         services.record_consent(people["cpo"], child, scope, given_by="guardian")
