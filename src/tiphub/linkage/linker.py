@@ -330,10 +330,8 @@ def _em_session(
         field_columns(settings.field(name), plaintext=plain, balanced=settings.balanced)[0]
         for name in fixed
     ]
-    if isinstance(rule, int):
-        sql = training_rule(f"bk_{rule}", columns)
-    else:
-        sql = rule + "".join(f" AND (l.{c} IS NULL OR l.{c} IS NOT NULL)" for c in columns)
+    condition = f"l.bk_{rule} = r.bk_{rule}" if isinstance(rule, int) else rule
+    sql = training_rule(condition, columns)
     # Splink 5's EM session narrows the linker's own comparison list to the active ones and
     # restores it only when the session completes; when it fails (e.g. a block without pairs)
     # the linker would be left without those comparisons. Keep a copy and put it back.

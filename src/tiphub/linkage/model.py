@@ -275,12 +275,13 @@ def blocking_rules(n_keys: int, n_bands: int) -> list[BlockingRuleCreator | dict
     return rules
 
 
-def training_rule(token: str, fixed_columns: Sequence[str]) -> str:
-    """An EM blocking rule on `token` that names the columns the token fixes.
+def training_rule(condition: str, fixed_columns: Sequence[str]) -> str:
+    """An EM blocking rule on `condition` (SQL on l./r.) that names the columns it fixes.
 
     Splink deactivates, in an EM session, the comparisons whose columns appear in the blocking
     rule (their m cannot be estimated from pairs selected for agreeing on them). A keyed token
-    hides which fields it combines, so the rule names them in a tautology that changes no pair.
+    or an equal-filter group hides which fields it combines, so the rule names them in a
+    tautology that changes no pair.
     """
     mention = " AND ".join(f"(l.{c} IS NULL OR l.{c} IS NOT NULL)" for c in fixed_columns)
-    return f"l.{token} = r.{token}" + (f" AND {mention}" if mention else "")
+    return condition + (f" AND {mention}" if mention else "")
