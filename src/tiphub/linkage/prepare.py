@@ -28,6 +28,7 @@ from tiphub.linkage.encoder import (
 )
 from tiphub.linkage.normalise import normalise_series
 from tiphub.linkage.settings import EncoderSettings, FieldSpec
+from tiphub.standard.derive import FORM_FLAGS
 
 LSH_SEED = 20_260_401
 #: Key of plaintext mode's in-memory filters and tokens (public: plaintext mode hides nothing).
@@ -228,7 +229,6 @@ CONTEXT_COLUMNS = {
     "ctx_region": "region",
     "ctx_country": "country_of_exploitation",
 }
-FORM_FLAGS = ("form_sexual", "form_labour", "form_organ", "form_other")
 
 
 def _text_column(table: pa.Table, name: str) -> pd.Series:
